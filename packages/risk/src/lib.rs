@@ -1,0 +1,9 @@
+pub mod black76;
+pub mod engine;
+pub mod error;
+pub mod fixed;
+pub mod math;
+pub mod model;
+pub mod money;
+pub mod prepare;
+pub mod validate;

@@ -1,0 +1,380 @@
+//! Validation and per-call preparation shared by the standard and portfolio engines:
+//! marks, values, Greeks, and each underlying's scenario candidates.
+
+use cosmwasm_std::{Decimal, SignedDecimal};
+
+use crate::black76::{self, OptionKind, Quote};
+use crate::error::{RiskError, RiskResult};
+use crate::fixed::Q;
+use crate::math::sqrt;
+use crate::model::{Account, Instrument, Market, RiskContext, YEAR_SECS};
+use crate::money::{abs, add, div_down, mul_down, mul_q_down, mul_q_up, mul_up, neg, sub};
+use crate::validate;
+
+/// Fractions of R for the scenario grid: the seven core points on [−R, R] and, at the ends,
+/// the two extreme points at ±extreme_multiple (filled in from the parameters).
+const CORE: [(i64, i64); 7] = [(-1, 1), (-2, 3), (-1, 3), (0, 1), (1, 3), (2, 3), (1, 1)];
+/// Number of factor points: 7 core + 2 extreme. Index 0 and 8 are the extremes.
+pub const POINTS: usize = 9;
+/// Volatility states: unchanged, up, down.
+pub const VOLS: usize = 3;
+
+pub fn is_extreme(j: usize) -> bool {
+    j == 0 || j == POINTS - 1
+}
+
+/// The fraction of R at factor point j.
+pub fn grid_fraction(j: usize, extreme: Q) -> RiskResult<Q> {
+    Ok(match j {
+        0 => extreme.negated(),
+        8 => extreme,
+        _ => {
+            let (n, d) = CORE[j - 1];
+            Q::from_int(n as i32).checked_div(Q::from_int(d as i32))?
+        }
+    })
+}
+
+pub struct OptionLeg {
+    pub kind: OptionKind,
+    /// strike ÷ index
+    pub k: Q,
+    pub tau: Q,
+    pub quote: Quote,
+}
+
+pub struct PreparedPosition<'a> {
+    pub market: &'a Market,
+    pub underlying: usize,
+    pub size: SignedDecimal,
+    /// |size| × index
+    pub notional: SignedDecimal,
+    pub mark: SignedDecimal,
+    /// size × (mark − entry), rounded down
+    pub value: SignedDecimal,
+    pub option: Option<OptionLeg>,
+}
+
+pub struct PreparedCollateral {
+    /// amount × price × weight, rounded down (what equity counts)
+    pub weighted_value: SignedDecimal,
+    /// (underlying, beta) if linked
+    pub link: Option<(usize, Q)>,
+}
+
+pub struct PreparedUnderlying {
+    pub index: usize,
+    pub price: SignedDecimal,
+    pub sigma: Q,
+    /// Volatility in each state (none, up, down).
+    pub sigmas: [Q; VOLS],
+    /// Scenario range R (fraction of price).
+    pub range: Q,
+    /// Candidate moves; `band[j]` lists the indices of the candidates allowed at factor point j.
+    pub candidates: Vec<Q>,
+    pub band: [Vec<usize>; POINTS],
+}
+
+pub struct Prepared<'a> {
+    pub ctx: &'a RiskContext,
+    pub positions: Vec<PreparedPosition<'a>>,
+    pub collateral: Vec<PreparedCollateral>,
+    /// Underlyings the account touches, in index order.
+    pub underlyings: Vec<PreparedUnderlying>,
+    pub equity: SignedDecimal,
+    pub extreme_weight: SignedDecimal,
+    pub im_multiplier: SignedDecimal,
+}
+
+fn q(d: SignedDecimal) -> RiskResult<Q> {
+    Q::from_decimal(d)
+}
+
+fn years(secs: u64) -> RiskResult<Q> {
+    Q::from_int(0).checked_add(Q::from_raw(
+        i64::try_from(((secs as i128) << crate::fixed::FRAC) / YEAR_SECS as i128)
+            .map_err(|_| RiskError::overflow("time to expiry"))?,
+    ))
+}
+
+/// Scenario range R = max(floor, z·σ·√h) as a fraction of price.
+pub fn range_fraction(floor: Q, z: Q, sigma: Q, sqrt_h: Q) -> RiskResult<Q> {
+    Ok(z.checked_mul(sigma)?.checked_mul(sqrt_h)?.max(floor))
+}
+
+fn idx_err(what: &'static str, index: usize) -> RiskError {
+    RiskError::UnknownIndex { what, index }
+}
+
+pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepared<'a>> {
+    let p = &ctx.params;
+    validate::params(p, ctx.underlyings.len())?;
+    let z = q(p.z)?;
+    let sqrt_h = sqrt(years(p.horizon_secs)?)?;
+    let extreme = q(p.extreme_multiple)?;
+    let stress = q(p.stress)?;
+
+    // Which underlyings the account touches (positions and linked collateral).
+    let mut used = vec![false; ctx.underlyings.len()];
+    let mut positions = Vec::with_capacity(account.positions.len());
+    let mut equity = account.settlement;
+    for pos in &account.positions {
+        let market = ctx
+            .markets
+            .get(pos.market)
+            .ok_or(idx_err("market", pos.market))?;
+        validate::market(market, pos.market, ctx.underlyings.len())?;
+        let und = &ctx.underlyings[market.underlying];
+        validate::underlying(und, p.max_vol)?;
+        used[market.underlying] = true;
+        let notional = mul_up(abs(pos.size)?, und.price)?;
+        let (mark, option) = match &market.instrument {
+            Instrument::Perp => (und.price, None),
+            Instrument::Future { expiry } => {
+                if *expiry <= p.now {
+                    return Err(RiskError::FutureExpired {
+                        market: pos.market,
+                        expiry: *expiry,
+                        now: p.now,
+                    });
+                }
+                (und.price, None)
+            }
+            Instrument::Option {
+                expiry,
+                strike,
+                kind,
+            } => {
+                if *expiry <= p.now {
+                    return Err(RiskError::OptionExpired {
+                        market: pos.market,
+                        expiry: *expiry,
+                        now: p.now,
+                    });
+                }
+                let k = q(div_down(*strike, und.price)?)?;
+                let tau = years(expiry - p.now)?;
+                let quote = black76::quote(*kind, k, q(und.vol)?, tau)?;
+                // A long position's mark rounds down, a short's up: value favours the protocol.
+                let mark = if pos.size.is_negative() {
+                    mul_q_up(und.price, quote.price)?
+                } else {
+                    mul_q_down(und.price, quote.price)?
+                };
+                (
+                    mark,
+                    Some(OptionLeg {
+                        kind: *kind,
+                        k,
+                        tau,
+                        quote,
+                    }),
+                )
+            }
+        };
+        let value = mul_down(pos.size, sub(mark, pos.entry_price)?)?;
+        equity = add(equity, value)?;
+        positions.push(PreparedPosition {
+            market,
+            underlying: market.underlying,
+            size: pos.size,
+            notional,
+            mark,
+            value,
+            option,
+        });
+    }
+
+    let mut collateral = Vec::with_capacity(account.collateral.len());
+    for h in &account.collateral {
+        let asset = ctx
+            .collaterals
+            .get(h.asset)
+            .ok_or(idx_err("collateral", h.asset))?;
+        validate::collateral(asset, ctx.underlyings.len())?;
+        if h.amount.is_negative() {
+            return Err(RiskError::param(
+                "collateral amount",
+                "must not be negative",
+            ));
+        }
+        let weighted_value = mul_down(mul_down(h.amount, asset.price)?, asset.weight)?;
+        equity = add(equity, weighted_value)?;
+        let link = match &asset.link {
+            Some(l) => {
+                validate::underlying(&ctx.underlyings[l.underlying], p.max_vol)?;
+                used[l.underlying] = true;
+                Some((l.underlying, q(l.beta)?))
+            }
+            None => None,
+        };
+        collateral.push(PreparedCollateral {
+            weighted_value,
+            link,
+        });
+    }
+
+    // Reference range, for the factor moves of the other underlyings.
+    let reference = match p.reference {
+        Some(r) => {
+            let u = &ctx.underlyings[r];
+            validate::underlying(u, p.max_vol)?;
+            Some((r, range_fraction(q(u.range_floor)?, z, q(u.vol)?, sqrt_h)?))
+        }
+        None => None,
+    };
+
+    let mut underlyings = Vec::new();
+    for (index, u) in ctx.underlyings.iter().enumerate() {
+        if !used[index] {
+            continue;
+        }
+        let sigma = q(u.vol)?;
+        let range = range_fraction(q(u.range_floor)?, z, sigma, sqrt_h)?;
+        let sigmas = [
+            sigma,
+            sigma.checked_mul(Q::ONE.checked_add(q(u.vol_up)?)?)?,
+            sigma.checked_mul(Q::ONE.checked_sub(q(u.vol_down)?)?)?,
+        ];
+        let (candidates, band) =
+            candidates(u, index, range, reference, z, stress, sqrt_h, extreme)?;
+        underlyings.push(PreparedUnderlying {
+            index,
+            price: u.price,
+            sigma,
+            sigmas,
+            range,
+            candidates,
+            band,
+        });
+    }
+
+    Ok(Prepared {
+        ctx,
+        positions,
+        collateral,
+        underlyings,
+        equity,
+        extreme_weight: p.extreme_weight,
+        im_multiplier: p.im_multiplier,
+    })
+}
+
+/// The moves an underlying may take at each factor point.
+///
+/// The reference underlying moves exactly f·R at factor point f. Any other underlying u
+/// moves `β·F ± D` around the factor move F = f·R_ref, where D is its correlation-breakdown
+/// (idiosyncratic) move `max(resid_floor, stress·z·σ_resid·√h)`; its move is capped at ±R_u
+/// (±extreme·R_u at the extreme points), so no scenario moves an underlying further than
+/// its own volatility allows. Within that band the candidates are the band's ends and the
+/// grid points f·R_u inside it. Without a reference, every underlying ranges freely over
+/// its own grid.
+#[allow(clippy::too_many_arguments)]
+fn candidates(
+    u: &crate::model::Underlying,
+    index: usize,
+    range: Q,
+    reference: Option<(usize, Q)>,
+    z: Q,
+    stress: Q,
+    sqrt_h: Q,
+    extreme: Q,
+) -> RiskResult<(Vec<Q>, [Vec<usize>; POINTS])> {
+    let mut cands = Vec::with_capacity(3 * POINTS);
+    let mut band: [Vec<usize>; POINTS] = Default::default();
+    for j in 0..POINTS {
+        cands.push(grid_fraction(j, extreme)?.checked_mul(range)?);
+    }
+    let push = |cands: &mut Vec<Q>, v: Q| -> usize {
+        match cands.iter().position(|c| *c == v) {
+            Some(i) => i,
+            None => {
+                cands.push(v);
+                cands.len() - 1
+            }
+        }
+    };
+    for (j, b) in band.iter_mut().enumerate() {
+        let cap = if is_extreme(j) {
+            extreme.checked_mul(range)?
+        } else {
+            range
+        };
+        let (lo, hi) = match reference {
+            Some((r, _)) if r == index => {
+                b.push(j);
+                continue;
+            }
+            Some((_, ref_range)) => {
+                let f = grid_fraction(j, extreme)?.checked_mul(ref_range)?;
+                let centre = q(u.beta)?.checked_mul(f)?;
+                let d = range_fraction(
+                    q(u.resid_floor)?,
+                    z.checked_mul(stress)?,
+                    q(u.resid_vol)?,
+                    sqrt_h,
+                )?;
+                (
+                    centre.checked_sub(d)?.max(cap.negated()).min(cap),
+                    centre.checked_add(d)?.max(cap.negated()).min(cap),
+                )
+            }
+            None => (cap.negated(), cap),
+        };
+        let lo_i = push(&mut cands, lo);
+        let hi_i = push(&mut cands, hi);
+        for (i, c) in cands.iter().enumerate() {
+            if *c >= lo && *c <= hi && i != lo_i && i != hi_i && i < POINTS {
+                b.push(i);
+            }
+        }
+        b.push(lo_i);
+        if hi_i != lo_i {
+            b.push(hi_i);
+        }
+    }
+    Ok((cands, band))
+}
+
+impl PreparedPosition<'_> {
+    /// Loss (positive = loss, rounded up) of this position if its underlying moves by
+    /// `mv` (fraction) and volatility becomes `sigma`.
+    pub fn loss(&self, price: SignedDecimal, mv: Q, sigma: Q) -> RiskResult<SignedDecimal> {
+        match &self.option {
+            None => mul_q_up(mul_up(neg(self.size)?, price)?, mv),
+            Some(leg) => {
+                let growth = Q::ONE.checked_add(mv)?;
+                let k = leg.k.checked_div(growth)?;
+                let quote = black76::quote(leg.kind, k, sigma, leg.tau)?;
+                let new_mark = mul_q_down(price, growth.checked_mul(quote.price)?)?;
+                mul_up(self.size, sub(self.mark, new_mark)?)
+            }
+        }
+    }
+
+    /// Size add-on `|N|·impact·√(|N|/depth)` with N the delta-equivalent notional.
+    pub fn liquidity_addon(&self) -> RiskResult<SignedDecimal> {
+        let n = match &self.option {
+            None => self.notional,
+            Some(leg) => mul_q_up(self.notional, leg.quote.delta.abs())?,
+        };
+        if self.market.impact.is_zero() || n.is_zero() {
+            return Ok(SignedDecimal::zero());
+        }
+        let ratio = Decimal::try_from(div_down(n, self.market.depth)?)
+            .map_err(|_| RiskError::overflow("liquidity ratio"))?;
+        // Decimal::sqrt rounds down by at most 1e-18 of a fraction: immaterial next to the
+        // add-on itself.
+        let root = SignedDecimal::try_from(ratio.sqrt())
+            .map_err(|_| RiskError::overflow("liquidity sqrt"))?;
+        mul_up(mul_up(n, self.market.impact)?, root)
+    }
+
+    /// Per-position floor of maintenance margin.
+    pub fn floor(&self) -> RiskResult<SignedDecimal> {
+        match &self.option {
+            Some(_) if !self.size.is_negative() => Ok(SignedDecimal::zero()),
+            _ => mul_up(self.notional, self.market.floor),
+        }
+    }
+}
