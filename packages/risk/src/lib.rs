@@ -7,3 +7,4 @@ pub mod model;
 pub mod money;
 pub mod prepare;
 pub mod validate;
+pub mod vol;
