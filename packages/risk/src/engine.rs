@@ -182,7 +182,7 @@ fn tables(prep: &Prepared) -> RiskResult<(Vec<Table>, Vec<SignedDecimal>)> {
                     own[c] = [l; VOLS];
                 } else {
                     for v in 0..VOLS {
-                        own[c][v] = p.loss(u.price, *mv, u.sigmas[v])?;
+                        own[c][v] = p.loss(u.price, *mv, u.sigma_at(v, *mv)?)?;
                     }
                 }
                 for v in 0..VOLS {
@@ -364,4 +364,9 @@ pub fn scenarios(account: &Account, ctx: &RiskContext) -> RiskResult<Vec<Scenari
         }
     }
     Ok(out)
+}
+
+/// The account's equity alone (what a mark-to-market needs).
+pub fn equity(account: &Account, ctx: &RiskContext) -> RiskResult<SignedDecimal> {
+    Ok(prepare(account, ctx)?.equity)
 }

@@ -30,8 +30,11 @@ pub struct Underlying {
     pub range_floor: SignedDecimal,
     /// Minimum size of the correlation-breakdown (idiosyncratic) move, fraction of price.
     pub resid_floor: SignedDecimal,
-    /// Relative volatility shocks of the scenario grid: σ·(1 + up) and σ·(1 − down).
+    /// Relative volatility shocks of the scenario grid: up is σ·(1 + vol_up + vol_jump·|m|/R)
+    /// at a move m (the oracle's EWMA reacts to the move itself: a move of R lifts it by
+    /// about vol_jump), down is σ·(1 − vol_down).
     pub vol_up: SignedDecimal,
+    pub vol_jump: SignedDecimal,
     pub vol_down: SignedDecimal,
 }
 

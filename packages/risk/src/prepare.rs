@@ -16,8 +16,22 @@ use crate::validate;
 const CORE: [(i64, i64); 7] = [(-1, 1), (-2, 3), (-1, 3), (0, 1), (1, 3), (2, 3), (1, 1)];
 /// Number of factor points: 7 core + 2 extreme. Index 0 and 8 are the extremes.
 pub const POINTS: usize = 9;
+/// No scenario takes a price below 1 % of its current value (an extreme move of a very
+/// volatile underlying could otherwise ask for a negative price).
+const MIN_MOVE: Q = Q::dec(-99, 2);
 /// Volatility states: unchanged, up, down.
 pub const VOLS: usize = 3;
+
+impl PreparedUnderlying {
+    /// Volatility in state `v` after a move `mv`.
+    pub fn sigma_at(&self, v: usize, mv: Q) -> RiskResult<Q> {
+        if v == 1 {
+            self.sigmas[1].checked_add(self.jump_per_move.checked_mul(mv.abs())?)
+        } else {
+            Ok(self.sigmas[v])
+        }
+    }
+}
 
 pub fn is_extreme(j: usize) -> bool {
     j == 0 || j == POINTS - 1
@@ -66,8 +80,10 @@ pub struct PreparedUnderlying {
     pub index: usize,
     pub price: SignedDecimal,
     pub sigma: Q,
-    /// Volatility in each state (none, up, down).
+    /// Volatility in each state (none, up at no move, down).
     pub sigmas: [Q; VOLS],
+    /// σ·vol_jump/R: the up state adds this times |m| at a move m.
+    pub jump_per_move: Q,
     /// Scenario range R (fraction of price).
     pub range: Q,
     /// Candidate moves; `band[j]` lists the indices of the candidates allowed at factor point j.
@@ -236,6 +252,7 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
             sigma.checked_mul(Q::ONE.checked_add(q(u.vol_up)?)?)?,
             sigma.checked_mul(Q::ONE.checked_sub(q(u.vol_down)?)?)?,
         ];
+        let jump_per_move = sigma.checked_mul(q(u.vol_jump)?)?.checked_div(range)?;
         let (candidates, band) =
             candidates(u, index, range, reference, z, stress, sqrt_h, extreme)?;
         underlyings.push(PreparedUnderlying {
@@ -243,6 +260,7 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
             price: u.price,
             sigma,
             sigmas,
+            jump_per_move,
             range,
             candidates,
             band,
@@ -283,7 +301,7 @@ fn candidates(
     let mut cands = Vec::with_capacity(3 * POINTS);
     let mut band: [Vec<usize>; POINTS] = Default::default();
     for j in 0..POINTS {
-        cands.push(grid_fraction(j, extreme)?.checked_mul(range)?);
+        cands.push(grid_fraction(j, extreme)?.checked_mul(range)?.max(MIN_MOVE));
     }
     let push = |cands: &mut Vec<Q>, v: Q| -> usize {
         match cands.iter().position(|c| *c == v) {
@@ -300,6 +318,7 @@ fn candidates(
         } else {
             range
         };
+        let floor = cap.negated().max(MIN_MOVE);
         let (lo, hi) = match reference {
             Some((r, _)) if r == index => {
                 b.push(j);
@@ -315,11 +334,11 @@ fn candidates(
                     sqrt_h,
                 )?;
                 (
-                    centre.checked_sub(d)?.max(cap.negated()).min(cap),
-                    centre.checked_add(d)?.max(cap.negated()).min(cap),
+                    centre.checked_sub(d)?.max(floor).min(cap),
+                    centre.checked_add(d)?.max(floor).min(cap),
                 )
             }
-            None => (cap.negated(), cap),
+            None => (floor, cap),
         };
         let lo_i = push(&mut cands, lo);
         let hi_i = push(&mut cands, hi);

@@ -87,6 +87,7 @@ pub fn underlying(u: &Underlying, max_vol: SignedDecimal) -> RiskResult<()> {
     in_range("range_floor", u.range_floor, zero(), one())?;
     in_range("resid_floor", u.resid_floor, zero(), one())?;
     in_range("vol_up", u.vol_up, zero(), SignedDecimal::percent(500))?;
+    in_range("vol_jump", u.vol_jump, zero(), SignedDecimal::percent(500))?;
     in_range("vol_down", u.vol_down, zero(), SignedDecimal::percent(99))?;
     Ok(())
 }

@@ -68,6 +68,7 @@ pub fn context(
                 range_floor: p.range_floor,
                 resid_floor: p.resid_floor,
                 vol_up: p.vol_up,
+                vol_jump: p.vol_jump,
                 vol_down: p.vol_down,
             }
         })
