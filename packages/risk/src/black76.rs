@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::RiskResult;
 use crate::fixed::Q;
-use crate::math::{ln, norm_cdf, norm_pdf, sqrt};
+use crate::math::{exp, ln, norm_cdf, norm_cdf_given_exp, norm_pdf, sqrt};
 
 #[derive(Serialize, Deserialize, schemars::JsonSchema, Copy, Clone, Debug, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -84,6 +84,33 @@ pub fn quote(kind: OptionKind, k: Q, sigma: Q, tau: Q) -> RiskResult<Quote> {
         gamma_f: pdf.checked_div(s)?,
         vega_f: pdf.checked_mul(sqrt_tau)?,
     })
+}
+
+/// Premium ÷ F only (the scenario grid's hot path): `ln_k` = ln(k) and `s` = σ√τ are
+/// passed in, and φ(d₂) comes from φ(d₁)/k, so one `exp` serves both tails.
+pub fn price(kind: OptionKind, k: Q, ln_k: Q, s: Q) -> RiskResult<Q> {
+    if s < MIN_STDDEV || ln_k.abs() > s.checked_mul(Q::from_int(MAX_MONEYNESS_SIGMAS))? {
+        return Ok(intrinsic(kind, k)?.price);
+    }
+    let d1 = ln_k.negated().checked_div(s)?.checked_add(s.shift(-1)?)?;
+    let d2 = d1.checked_sub(s)?;
+    let half_sq = |d: Q| -> RiskResult<Q> { Ok(d.checked_mul(d)?.shift(-1)?.negated()) };
+    let e1 = exp(half_sq(d1)?.max(crate::math::EXP_MIN))?;
+    // e^(−d₂²/2) = e^(−d₁²/2)/k; when e₁ has underflowed, compute it directly.
+    let e2 = if e1 > Q::from_raw(1 << 20) {
+        e1.checked_div(k)?
+    } else {
+        exp(half_sq(d2)?.max(crate::math::EXP_MIN))?
+    };
+    let p = match kind {
+        OptionKind::Call => {
+            norm_cdf_given_exp(d1, e1)?.checked_sub(k.checked_mul(norm_cdf_given_exp(d2, e2)?)?)?
+        }
+        OptionKind::Put => k
+            .checked_mul(norm_cdf_given_exp(d2.negated(), e2)?)?
+            .checked_sub(norm_cdf_given_exp(d1.negated(), e1)?)?,
+    };
+    Ok(p.max(Q::ZERO))
 }
 
 #[cfg(test)]
@@ -162,6 +189,18 @@ mod tests {
             prop_assert!((got.delta.to_f64() - d).abs() < 1e-9, "delta {} vs {}", got.delta.to_f64(), d);
             prop_assert!((got.gamma_f.to_f64() - g).abs() < 1e-9 * g.max(1.0), "gamma {} vs {}", got.gamma_f.to_f64(), g);
             prop_assert!((got.vega_f.to_f64() - v).abs() < 1e-9, "vega {} vs {}", got.vega_f.to_f64(), v);
+        }
+
+        #[test]
+        fn fast_price_matches_quote(
+            k in 0.3f64..3.0, sigma in 0.02f64..3.0, tau in 0.0f64..2.0, call in any::<bool>()
+        ) {
+            let kind = if call { OptionKind::Call } else { OptionKind::Put };
+            let (qk, qs, qt) = (q(k), q(sigma), q(tau));
+            let full = quote(kind, qk, qs, qt).unwrap().price;
+            let s = qs.checked_mul(sqrt(qt).unwrap()).unwrap();
+            let fast = price(kind, qk, ln(qk).unwrap(), s).unwrap();
+            prop_assert!((full.to_f64() - fast.to_f64()).abs() < 1e-10, "{} vs {}", full.to_f64(), fast.to_f64());
         }
 
         #[test]

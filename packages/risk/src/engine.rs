@@ -11,6 +11,10 @@
 //! extreme points. MM = worst loss + size add-ons, never below the sum of floors;
 //! IM = MM × im_multiplier.
 
+// Scenario tables are indexed by (candidate, vol state) in parallel arrays: index loops read
+// clearer than zipped iterators here.
+#![allow(clippy::needless_range_loop)]
+
 use cosmwasm_std::SignedDecimal;
 
 use crate::error::{RiskError, RiskResult};
@@ -175,14 +179,14 @@ fn tables(prep: &Prepared) -> RiskResult<(Vec<Table>, Vec<SignedDecimal>)> {
             if p.underlying != u.index {
                 continue;
             }
-            for (c, mv) in u.candidates.iter().enumerate() {
+            for (c, cand) in u.moves.iter().enumerate() {
                 if p.option.is_none() {
                     // Linear: independent of volatility.
-                    let l = p.loss(u.price, *mv, u.sigma)?;
+                    let l = p.loss(cand, u.sigma)?;
                     own[c] = [l; VOLS];
                 } else {
                     for v in 0..VOLS {
-                        own[c][v] = p.loss(u.price, *mv, u.sigma_at(v, *mv)?)?;
+                        own[c][v] = p.loss(cand, u.sigma_at(v, cand.mv)?)?;
                     }
                 }
                 for v in 0..VOLS {

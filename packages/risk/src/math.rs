@@ -20,6 +20,32 @@ const LN2_Q62: i128 = 3_196_577_161_300_663_914;
 const LOG2E_Q62: i128 = 6_653_256_548_922_161_245;
 const SQRT2_Q62: i128 = 6_521_908_912_666_391_106;
 
+/// 1/k! for k = 16 down to 0 in Q62: Horner coefficients of the Taylor series of eʳ.
+const EXP_COEFFS: [i128; 17] = {
+    let mut c = [0i128; 17];
+    let mut k = 0;
+    let mut fact: i128 = 1;
+    while k <= 16 {
+        if k > 0 {
+            fact *= k as i128;
+        }
+        c[16 - k] = ONE_62 / fact;
+        k += 1;
+    }
+    c
+};
+
+/// 1/(2k+1) for k = 13 down to 0 in Q62: Horner coefficients of atanh(y)/y in y².
+const LN_COEFFS: [i128; 14] = {
+    let mut c = [0i128; 14];
+    let mut k = 0;
+    while k <= 13 {
+        c[13 - k] = ONE_62 / (2 * k as i128 + 1);
+        k += 1;
+    }
+    c
+};
+
 /// Largest input of `exp` whose result fits in `Q` (ln 2^23 ≈ 15.94).
 pub const EXP_MAX: Q = Q::dec(159, 1);
 /// Below this, eˣ is under half an ulp of `Q` and `exp` returns 0.
@@ -44,9 +70,9 @@ pub fn exp(x: Q) -> RiskResult<Q> {
     let r = x62 - n * LN2_Q62;
     // Taylor series to degree 16 in Horner form, 62-bit fixed point: r < 0.7 so every
     // product stays below 2^126. Truncation error < r^17/17! < 1e-16.
-    let mut p: i128 = ONE_62;
-    for k in (1..=16i128).rev() {
-        p = ONE_62 + ((p * r) >> F62) / k;
+    let mut p: i128 = EXP_COEFFS[0];
+    for c in &EXP_COEFFS[1..] {
+        p = c + ((p * r) >> F62);
     }
     // Scale by 2^n and return to 40 fractional bits (rounding down).
     let shift = (F62 - FRAC) as i128 - n;
@@ -85,9 +111,9 @@ pub fn ln(x: Q) -> RiskResult<Q> {
     // 2^-62 in 13 terms.
     let y = ((m - ONE_62) << F62) / (m + ONE_62);
     let y2 = (y * y) >> F62;
-    let mut s: i128 = ONE_62 / 27;
-    for k in (0..13i128).rev() {
-        s = ONE_62 / (2 * k + 1) + ((s * y2) >> F62);
+    let mut s: i128 = LN_COEFFS[0];
+    for c in &LN_COEFFS[1..] {
+        s = c + ((s * y2) >> F62);
     }
     let ln_m = (2 * y * s) >> F62;
     let total = (e as i128) * LN2_Q62 + ln_m;
@@ -152,10 +178,19 @@ fn horner(coeffs: &[Q], x: Q) -> RiskResult<Q> {
 /// Standard normal cumulative distribution N(x).
 pub fn norm_cdf(x: Q) -> RiskResult<Q> {
     let ax = x.abs();
+    if ax >= CDF_CUTOFF {
+        return norm_cdf_given_exp(x, Q::ZERO);
+    }
+    norm_cdf_given_exp(x, exp(ax.checked_mul(ax)?.shift(-1)?.negated())?)
+}
+
+/// N(x) when e^(−x²/2) is already known (Black-76 derives φ(d₂) from φ(d₁) without a
+/// second `exp`). Same precision as [`norm_cdf`] given an exact `e`.
+pub fn norm_cdf_given_exp(x: Q, e: Q) -> RiskResult<Q> {
+    let ax = x.abs();
     let tail = if ax >= CDF_CUTOFF {
         Q::ZERO
     } else {
-        let e = exp(ax.checked_mul(ax)?.shift(-1)?.negated())?;
         let num = horner(&HART_P, ax)?;
         let den = horner(&HART_Q, ax)?;
         e.checked_mul(num)?.checked_div(den)?

@@ -6,9 +6,9 @@ use cosmwasm_std::{Decimal, SignedDecimal};
 use crate::black76::{self, OptionKind, Quote};
 use crate::error::{RiskError, RiskResult};
 use crate::fixed::Q;
-use crate::math::sqrt;
+use crate::math::{ln, sqrt};
 use crate::model::{Account, Instrument, Market, RiskContext, YEAR_SECS};
-use crate::money::{abs, add, div_down, mul_down, mul_q_down, mul_q_up, mul_up, neg, sub};
+use crate::money::{abs, add, div_down, mul_down, mul_q_down, mul_q_up, mul_up, sub};
 use crate::validate;
 
 /// Fractions of R for the scenario grid: the seven core points on [−R, R] and, at the ends,
@@ -51,10 +51,33 @@ pub fn grid_fraction(j: usize, extreme: Q) -> RiskResult<Q> {
 
 pub struct OptionLeg {
     pub kind: OptionKind,
-    /// strike ÷ index
+    /// strike ÷ index, and its logarithm
     pub k: Q,
+    pub ln_k: Q,
     pub tau: Q,
+    pub sqrt_tau: Q,
     pub quote: Quote,
+}
+
+/// A candidate move m with what every option repricing at it needs.
+pub struct Candidate {
+    pub mv: Q,
+    /// 1 + m, 1/(1 + m), ln(1 + m)
+    pub growth: Q,
+    pub inv_growth: Q,
+    pub ln_growth: Q,
+}
+
+impl Candidate {
+    pub fn new(mv: Q) -> RiskResult<Candidate> {
+        let growth = Q::ONE.checked_add(mv)?;
+        Ok(Candidate {
+            mv,
+            growth,
+            inv_growth: Q::ONE.checked_div(growth)?,
+            ln_growth: ln(growth)?,
+        })
+    }
 }
 
 pub struct PreparedPosition<'a> {
@@ -63,6 +86,8 @@ pub struct PreparedPosition<'a> {
     pub size: SignedDecimal,
     /// |size| × index
     pub notional: SignedDecimal,
+    /// size × index (signed), rounded up: what a relative move of the underlying scales
+    pub size_forward: SignedDecimal,
     pub mark: SignedDecimal,
     /// size × (mark − entry), rounded down
     pub value: SignedDecimal,
@@ -88,6 +113,8 @@ pub struct PreparedUnderlying {
     pub range: Q,
     /// Candidate moves; `band[j]` lists the indices of the candidates allowed at factor point j.
     pub candidates: Vec<Q>,
+    /// `candidates` with their growth factors (same order).
+    pub moves: Vec<Candidate>,
     pub band: [Vec<usize>; POINTS],
 }
 
@@ -182,7 +209,9 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
                     Some(OptionLeg {
                         kind: *kind,
                         k,
+                        ln_k: ln(k)?,
                         tau,
+                        sqrt_tau: sqrt(tau)?,
                         quote,
                     }),
                 )
@@ -195,6 +224,7 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
             underlying: market.underlying,
             size: pos.size,
             notional,
+            size_forward: mul_up(pos.size, und.price)?,
             mark,
             value,
             option,
@@ -255,6 +285,10 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
         let jump_per_move = sigma.checked_mul(q(u.vol_jump)?)?.checked_div(range)?;
         let (candidates, band) =
             candidates(u, index, range, reference, z, stress, sqrt_h, extreme)?;
+        let moves = candidates
+            .iter()
+            .map(|m| Candidate::new(*m))
+            .collect::<RiskResult<Vec<_>>>()?;
         underlyings.push(PreparedUnderlying {
             index,
             price: u.price,
@@ -263,6 +297,7 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
             jump_per_move,
             range,
             candidates,
+            moves,
             band,
         });
     }
@@ -357,16 +392,18 @@ fn candidates(
 
 impl PreparedPosition<'_> {
     /// Loss (positive = loss, rounded up) of this position if its underlying moves by
-    /// `mv` (fraction) and volatility becomes `sigma`.
-    pub fn loss(&self, price: SignedDecimal, mv: Q, sigma: Q) -> RiskResult<SignedDecimal> {
+    /// `c.mv` (fraction) and volatility becomes `sigma`.
+    pub fn loss(&self, c: &Candidate, sigma: Q) -> RiskResult<SignedDecimal> {
         match &self.option {
-            None => mul_q_up(mul_up(neg(self.size)?, price)?, mv),
+            None => mul_q_up(self.size_forward, c.mv.negated()),
             Some(leg) => {
-                let growth = Q::ONE.checked_add(mv)?;
-                let k = leg.k.checked_div(growth)?;
-                let quote = black76::quote(leg.kind, k, sigma, leg.tau)?;
-                let new_mark = mul_q_down(price, growth.checked_mul(quote.price)?)?;
-                mul_up(self.size, sub(self.mark, new_mark)?)
+                let k = leg.k.checked_mul(c.inv_growth)?;
+                let ln_k = leg.ln_k.checked_sub(c.ln_growth)?;
+                let s = sigma.checked_mul(leg.sqrt_tau)?;
+                let unit = black76::price(leg.kind, k, ln_k, s)?;
+                // size·S·(price now − (1 + m)·price then), per unit of today's forward.
+                let change = leg.quote.price.checked_sub(c.growth.checked_mul(unit)?)?;
+                mul_q_up(self.size_forward, change)
             }
         }
     }
