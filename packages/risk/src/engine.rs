@@ -125,7 +125,7 @@ fn standard_requirement(
         .underlyings
         .iter()
         .find(|u| u.index == p.underlying)
-        .ok_or(RiskError::UnknownIndex {
+        .ok_or_else(|| RiskError::UnknownIndex {
             what: "underlying",
             index: p.underlying,
         })?;
@@ -221,6 +221,15 @@ fn weight(prep: &Prepared, j: usize) -> SignedDecimal {
     }
 }
 
+/// A scenario loss at factor point j, weighted (core points count in full).
+fn weighted(prep: &Prepared, j: usize, loss: SignedDecimal) -> RiskResult<SignedDecimal> {
+    if is_extreme(j) {
+        mul_q_up(loss, prep.extreme_weight_q)
+    } else {
+        Ok(loss)
+    }
+}
+
 /// max over factor points and volatility states of the worst candidate in the band.
 fn worst_in_bands(
     prep: &Prepared,
@@ -235,7 +244,7 @@ fn worst_in_bands(
                 .map(|&c| loss[c][v])
                 .max()
                 .unwrap_or_default();
-            worst = worst.max(mul_up(best, weight(prep, j))?);
+            worst = worst.max(weighted(prep, j, best)?);
         }
     }
     Ok(worst)
@@ -257,7 +266,7 @@ fn worst_scenario(
                     .unwrap_or_default();
                 total = add(total, best)?;
             }
-            let weighted = mul_up(total, weight(prep, j))?;
+            let weighted = weighted(prep, j, total)?;
             if worst.is_none_or(|(w, _, _)| weighted > w) {
                 worst = Some((weighted, j, v));
             }
@@ -362,7 +371,7 @@ pub fn scenarios(account: &Account, ctx: &RiskContext) -> RiskResult<Vec<Scenari
                         .collect(),
                     vol_shock: SHOCKS[v].clone(),
                     weight: weight(&prep, j),
-                    loss: mul_up(loss, weight(&prep, j))?,
+                    loss: weighted(&prep, j, loss)?,
                 });
             }
         }

@@ -57,14 +57,14 @@ impl Q {
         self.0
             .checked_add(o.0)
             .map(Q)
-            .ok_or(RiskError::overflow("fixed add"))
+            .ok_or_else(|| RiskError::overflow("fixed add"))
     }
 
     pub fn checked_sub(self, o: Q) -> RiskResult<Q> {
         self.0
             .checked_sub(o.0)
             .map(Q)
-            .ok_or(RiskError::overflow("fixed sub"))
+            .ok_or_else(|| RiskError::overflow("fixed sub"))
     }
 
     /// Product, truncated towards negative infinity.
@@ -116,7 +116,7 @@ impl Q {
             self.0
                 .checked_mul(1i64 << k)
                 .map(Q)
-                .ok_or(RiskError::overflow("fixed shift"))
+                .ok_or_else(|| RiskError::overflow("fixed shift"))
         } else {
             let k = (-k) as u32;
             Ok(Q(if k >= 63 { self.0 >> 63 } else { self.0 >> k }))
@@ -130,7 +130,7 @@ impl Q {
         // guaranteed), so check the multiply.
         let scaled = atoms
             .checked_mul(ONE_RAW as i128)
-            .ok_or(RiskError::overflow("decimal to fixed"))?;
+            .ok_or_else(|| RiskError::overflow("decimal to fixed"))?;
         let q = scaled.div_euclid(DEC_SCALE);
         i64::try_from(q)
             .map(Q)

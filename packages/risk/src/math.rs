@@ -84,7 +84,7 @@ pub fn exp(x: Q) -> RiskResult<Q> {
         }
     } else {
         p.checked_shl((-shift) as u32)
-            .ok_or(RiskError::overflow("exp"))?
+            .ok_or_else(|| RiskError::overflow("exp"))?
     };
     i64::try_from(raw)
         .map(Q::from_raw)

@@ -8,7 +8,7 @@ use crate::error::{RiskError, RiskResult};
 use crate::fixed::Q;
 use crate::math::{ln, sqrt};
 use crate::model::{Account, Instrument, Market, RiskContext, YEAR_SECS};
-use crate::money::{abs, add, div_down, mul_down, mul_q_down, mul_q_up, mul_up, sub};
+use crate::money::{abs, add, div_down, mul_down, mul_q_down, mul_q_up, mul_up, neg, sub};
 use crate::validate;
 
 /// Fractions of R for the scenario grid: the seven core points on [−R, R] and, at the ends,
@@ -126,6 +126,8 @@ pub struct Prepared<'a> {
     pub underlyings: Vec<PreparedUnderlying>,
     pub equity: SignedDecimal,
     pub extreme_weight: SignedDecimal,
+    /// The same weight in `Q`, rounded up (losses are weighted up, never down).
+    pub extreme_weight_q: Q,
     pub im_multiplier: SignedDecimal,
 }
 
@@ -165,7 +167,7 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
         let market = ctx
             .markets
             .get(pos.market)
-            .ok_or(idx_err("market", pos.market))?;
+            .ok_or_else(|| idx_err("market", pos.market))?;
         validate::market(market, pos.market, ctx.underlyings.len())?;
         let und = &ctx.underlyings[market.underlying];
         validate::underlying(und, p.max_vol)?;
@@ -224,7 +226,12 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
             underlying: market.underlying,
             size: pos.size,
             notional,
-            size_forward: mul_up(pos.size, und.price)?,
+            // Same magnitude as the notional (rounded up), with the position's sign.
+            size_forward: if pos.size.is_negative() {
+                neg(notional)?
+            } else {
+                notional
+            },
             mark,
             value,
             option,
@@ -236,7 +243,7 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
         let asset = ctx
             .collaterals
             .get(h.asset)
-            .ok_or(idx_err("collateral", h.asset))?;
+            .ok_or_else(|| idx_err("collateral", h.asset))?;
         validate::collateral(asset, ctx.underlyings.len())?;
         if h.amount.is_negative() {
             return Err(RiskError::param(
@@ -309,6 +316,7 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
         underlyings,
         equity,
         extreme_weight: p.extreme_weight,
+        extreme_weight_q: q(p.extreme_weight)?.checked_add(Q::from_raw(1))?,
         im_multiplier: p.im_multiplier,
     })
 }

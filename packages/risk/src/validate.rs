@@ -13,23 +13,29 @@ fn one() -> SignedDecimal {
     SignedDecimal::one()
 }
 
-fn positive(what: &str, v: SignedDecimal) -> RiskResult<()> {
+// Names are closures so that the happy path (every margin call) allocates nothing.
+fn positive(what: impl FnOnce() -> String, v: SignedDecimal) -> RiskResult<()> {
     if v > zero() {
         Ok(())
     } else {
         Err(RiskError::NonPositivePrice {
-            what: what.to_string(),
+            what: what(),
             value: v.to_string(),
         })
     }
 }
 
-fn in_range(name: &str, v: SignedDecimal, lo: SignedDecimal, hi: SignedDecimal) -> RiskResult<()> {
+fn in_range(
+    name: impl FnOnce() -> String,
+    v: SignedDecimal,
+    lo: SignedDecimal,
+    hi: SignedDecimal,
+) -> RiskResult<()> {
     if v >= lo && v <= hi {
         Ok(())
     } else {
         Err(RiskError::param(
-            name,
+            name(),
             format!("{v} is outside [{lo}, {hi}]"),
         ))
     }
@@ -69,7 +75,7 @@ pub fn params(p: &RiskParams, underlyings: usize) -> RiskResult<()> {
 }
 
 pub fn underlying(u: &Underlying, max_vol: SignedDecimal) -> RiskResult<()> {
-    positive(&format!("underlying {}", u.name), u.price)?;
+    positive(|| format!("underlying {}", u.name), u.price)?;
     if u.vol <= zero() || u.vol > max_vol {
         return Err(RiskError::VolatilityOutOfRange {
             underlying: u.name.clone(),
@@ -77,18 +83,33 @@ pub fn underlying(u: &Underlying, max_vol: SignedDecimal) -> RiskResult<()> {
             max: max_vol.to_string(),
         });
     }
-    in_range("resid_vol", u.resid_vol, zero(), max_vol)?;
+    in_range(|| "resid_vol".to_string(), u.resid_vol, zero(), max_vol)?;
     in_range(
-        "beta",
+        || "beta".to_string(),
         u.beta,
         SignedDecimal::from_ratio(-10, 1),
         SignedDecimal::from_ratio(10, 1),
     )?;
-    in_range("range_floor", u.range_floor, zero(), one())?;
-    in_range("resid_floor", u.resid_floor, zero(), one())?;
-    in_range("vol_up", u.vol_up, zero(), SignedDecimal::percent(500))?;
-    in_range("vol_jump", u.vol_jump, zero(), SignedDecimal::percent(500))?;
-    in_range("vol_down", u.vol_down, zero(), SignedDecimal::percent(99))?;
+    in_range(|| "range_floor".to_string(), u.range_floor, zero(), one())?;
+    in_range(|| "resid_floor".to_string(), u.resid_floor, zero(), one())?;
+    in_range(
+        || "vol_up".to_string(),
+        u.vol_up,
+        zero(),
+        SignedDecimal::percent(500),
+    )?;
+    in_range(
+        || "vol_jump".to_string(),
+        u.vol_jump,
+        zero(),
+        SignedDecimal::percent(500),
+    )?;
+    in_range(
+        || "vol_down".to_string(),
+        u.vol_down,
+        zero(),
+        SignedDecimal::percent(99),
+    )?;
     Ok(())
 }
 
@@ -100,8 +121,13 @@ pub fn market(m: &Market, index: usize, underlyings: usize) -> RiskResult<()> {
         });
     }
     let name = |f: &str| format!("market {index} {f}");
-    in_range(&name("maintenance.base"), m.maintenance.base, zero(), one())?;
-    in_range(&name("initial.base"), m.initial.base, zero(), one())?;
+    in_range(
+        || name("maintenance.base"),
+        m.maintenance.base,
+        zero(),
+        one(),
+    )?;
+    in_range(|| name("initial.base"), m.initial.base, zero(), one())?;
     if m.maintenance.base >= m.initial.base {
         return Err(RiskError::param(
             name("maintenance.base"),
@@ -115,8 +141,8 @@ pub fn market(m: &Market, index: usize, underlyings: usize) -> RiskResult<()> {
         ("option_a", m.maintenance.option_a, m.initial.option_a),
         ("option_b", m.maintenance.option_b, m.initial.option_b),
     ] {
-        in_range(&name(f), maint, zero(), one())?;
-        in_range(&name(f), init, zero(), one())?;
+        in_range(|| name(f), maint, zero(), one())?;
+        in_range(|| name(f), init, zero(), one())?;
         if maint > init {
             return Err(RiskError::param(
                 name(f),
@@ -124,22 +150,22 @@ pub fn market(m: &Market, index: usize, underlyings: usize) -> RiskResult<()> {
             ));
         }
     }
-    positive(&name("depth"), m.depth)?;
-    in_range(&name("impact"), m.impact, zero(), one())?;
+    positive(|| name("depth"), m.depth)?;
+    in_range(|| name("impact"), m.impact, zero(), one())?;
     in_range(
-        &name("floor"),
+        || name("floor"),
         m.floor,
         zero(),
         m.maintenance.base.max(m.maintenance.option_b),
     )?;
     if let Instrument::Option { strike, .. } = &m.instrument {
-        positive(&name("strike"), *strike)?;
+        positive(|| name("strike"), *strike)?;
     }
     Ok(())
 }
 
 pub fn collateral(c: &CollateralAsset, underlyings: usize) -> RiskResult<()> {
-    positive(&format!("collateral {}", c.name), c.price)?;
+    positive(|| format!("collateral {}", c.name), c.price)?;
     if c.weight <= zero() || c.weight > one() {
         return Err(RiskError::param(
             format!("collateral {} weight", c.name),
@@ -154,7 +180,7 @@ pub fn collateral(c: &CollateralAsset, underlyings: usize) -> RiskResult<()> {
             });
         }
         in_range(
-            "collateral beta",
+            || "collateral beta".to_string(),
             link.beta,
             SignedDecimal::from_ratio(-10, 1),
             SignedDecimal::from_ratio(10, 1),
