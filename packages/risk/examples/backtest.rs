@@ -124,6 +124,7 @@ fn quotes(s: &Series, est: &[[Option<VolEstimate>; 3]], t: usize) -> [Quote; 3] 
         (Some(price), Some(e)) => Quote {
             price,
             vol: e.vol.max(d("0.01")),
+            option_vol: e.slow_vol.max(d("0.01")),
             beta: if u == BTC { d("1") } else { e.beta },
             resid_vol: if u == BTC {
                 SignedDecimal::zero()
@@ -135,6 +136,7 @@ fn quotes(s: &Series, est: &[[Option<VolEstimate>; 3]], t: usize) -> [Quote; 3] 
         _ => Quote {
             price: d("1"),
             vol: d("0.5"),
+            option_vol: d("0.5"),
             beta: d("1"),
             resid_vol: d("0.5"),
         },

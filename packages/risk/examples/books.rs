@@ -41,6 +41,7 @@ fn main() {
     let q = |p: &str, v: &str, b: &str, r: &str| Quote {
         price: d(p),
         vol: d(v),
+        option_vol: d(v),
         beta: d(b),
         resid_vol: d(r),
     };
@@ -66,6 +67,9 @@ fn main() {
         let (iso_im, iso_mm, gross) = isolated(&account, &ctx);
         let cross = margin(&account, &ctx, &MarginMode::Cross).expect("cross margin");
         let pm = margin(&account, &ctx, &MarginMode::Portfolio).expect("portfolio margin");
+        if std::env::var("BOOKS_VERBOSE").is_ok() {
+            eprintln!("{name}: worst {:?}", pm.worst_scenario);
+        }
         for (mode, im, mm) in [
             ("isolated", iso_im, iso_mm),
             ("cross", cross.initial_margin, cross.maintenance_margin),

@@ -63,6 +63,7 @@ fn main() {
     let q = |p: &str, v: &str, b: &str, r: &str| Quote {
         price: d(p),
         vol: d(v),
+        option_vol: d(v),
         beta: d(b),
         resid_vol: d(r),
     };

@@ -20,8 +20,13 @@ pub struct Underlying {
     pub name: String,
     /// Index price (> 0).
     pub price: SignedDecimal,
-    /// Annualised EWMA volatility σ, in (0, `RiskParams::max_vol`].
+    /// Annualised volatility σ that sizes the scenario range R, in (0, `RiskParams::max_vol`]:
+    /// the oracle's EWMA, the larger of its fast and slow estimates.
     pub vol: SignedDecimal,
+    /// Annualised volatility options are marked with, in (0, `max_vol`]: the oracle's slow
+    /// EWMA (a 30-day option's implied volatility does not double in an hour; a fast EWMA
+    /// can) or an implied-volatility index where one exists.
+    pub option_vol: SignedDecimal,
     /// Beta of this underlying's returns to the reference underlying (1 for the reference).
     pub beta: SignedDecimal,
     /// Annualised volatility of the residual (return − beta × reference return).
@@ -30,9 +35,9 @@ pub struct Underlying {
     pub range_floor: SignedDecimal,
     /// Minimum size of the correlation-breakdown (idiosyncratic) move, fraction of price.
     pub resid_floor: SignedDecimal,
-    /// Relative volatility shocks of the scenario grid: up is σ·(1 + vol_up + vol_jump·|m|/R)
-    /// at a move m (the oracle's EWMA reacts to the move itself: a move of R lifts it by
-    /// about vol_jump), down is σ·(1 − vol_down).
+    /// Relative shocks of `option_vol` in the scenario grid: up is σ·(1 + vol_up +
+    /// vol_jump·|m|/R) at a move m (the marking volatility reacts to the move itself), down
+    /// is σ·(1 − vol_down).
     pub vol_up: SignedDecimal,
     pub vol_jump: SignedDecimal,
     pub vol_down: SignedDecimal,

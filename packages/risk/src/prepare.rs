@@ -199,7 +199,7 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
                 }
                 let k = q(div_down(*strike, und.price)?)?;
                 let tau = years(expiry - p.now)?;
-                let quote = black76::quote(*kind, k, q(und.vol)?, tau)?;
+                let quote = black76::quote(*kind, k, q(und.option_vol)?, tau)?;
                 // A long position's mark rounds down, a short's up: value favours the protocol.
                 let mark = if pos.size.is_negative() {
                     mul_q_up(und.price, quote.price)?
@@ -282,8 +282,9 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
         if !used[index] {
             continue;
         }
-        let sigma = q(u.vol)?;
-        let range = range_fraction(q(u.range_floor)?, z, sigma, sqrt_h)?;
+        let range = range_fraction(q(u.range_floor)?, z, q(u.vol)?, sqrt_h)?;
+        // Options are repriced from their marking volatility.
+        let sigma = q(u.option_vol)?;
         let sigmas = [
             sigma,
             sigma.checked_mul(Q::ONE.checked_add(q(u.vol_up)?)?)?,

@@ -76,12 +76,14 @@ pub fn params(p: &RiskParams, underlyings: usize) -> RiskResult<()> {
 
 pub fn underlying(u: &Underlying, max_vol: SignedDecimal) -> RiskResult<()> {
     positive(|| format!("underlying {}", u.name), u.price)?;
-    if u.vol <= zero() || u.vol > max_vol {
-        return Err(RiskError::VolatilityOutOfRange {
-            underlying: u.name.clone(),
-            value: u.vol.to_string(),
-            max: max_vol.to_string(),
-        });
+    for vol in [u.vol, u.option_vol] {
+        if vol <= zero() || vol > max_vol {
+            return Err(RiskError::VolatilityOutOfRange {
+                underlying: u.name.clone(),
+                value: vol.to_string(),
+                max: max_vol.to_string(),
+            });
+        }
     }
     in_range(|| "resid_vol".to_string(), u.resid_vol, zero(), max_vol)?;
     in_range(

@@ -39,7 +39,10 @@ pub struct Moments {
 /// What the engine needs of one underlying's volatility.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VolEstimate {
+    /// max(fast, slow), annualised: sizes the scenario range.
     pub vol: SignedDecimal,
+    /// slow, annualised: marks options.
+    pub slow_vol: SignedDecimal,
     pub beta: SignedDecimal,
     pub resid_vol: SignedDecimal,
 }
@@ -101,6 +104,7 @@ impl Moments {
             SignedDecimal::try_from(v.sqrt()).map_err(|_| RiskError::overflow("annualise"))
         };
         let vol = annual(self.var[0].max(self.var[1]))?;
+        let slow_vol = annual(self.var[1])?;
         let mut beta = SignedDecimal::zero();
         if reference.var[1] > SignedDecimal::zero() {
             beta = div_down(self.cov[1], reference.var[1])?;
@@ -115,6 +119,7 @@ impl Moments {
         }
         Ok(VolEstimate {
             vol,
+            slow_vol,
             beta,
             resid_vol: annual(resid)?,
         })

@@ -22,6 +22,7 @@ pub fn d(s: &str) -> SignedDecimal {
 pub struct Quote {
     pub price: SignedDecimal,
     pub vol: SignedDecimal,
+    pub option_vol: SignedDecimal,
     pub beta: SignedDecimal,
     pub resid_vol: SignedDecimal,
 }
@@ -63,6 +64,7 @@ pub fn context(
                 name: name.to_string(),
                 price: q.price,
                 vol: q.vol,
+                option_vol: q.option_vol,
                 beta: q.beta,
                 resid_vol: q.resid_vol,
                 range_floor: p.range_floor,

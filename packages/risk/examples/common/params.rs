@@ -10,8 +10,10 @@
 //!   windows of shared/marketdata so that BTC, ETH and ATOM long books breach no more often
 //!   than the rule MM = max(5 %, 8·σ·√h) with λ = 0.97, at a lower median margin.
 //! - Correlation breakdown: D = max(2 %, 1.25 · z · σ_resid · √h) around the β-implied move.
-//! - Volatility scenarios: down 20 %, up 25 % plus 90 % per R of price move (the fast EWMA
-//!   after a one-hour move of R = 6.75·σ·√2 is about 2.1 × its level before).
+//! - Options are marked with the slow EWMA (λ = 0.99/h; a 30-day option's implied vol does
+//!   not double in an hour, a fast EWMA can). Its scenarios: down 20 %, up 25 % plus 30 %
+//!   per R of price move (after a one-hour move of R = 6.75·σ·√2 the slow EWMA is about
+//!   1.4 × its level before).
 //! - IM = 1.25 × MM; extremes at ±2R count 35 % (CME SPAN's extreme-move convention).
 //! - Floors: 0.5 % of notional per linear position and per short option.
 //! - Size add-on: |N| · 1 % · √(|N| / depth), depth $50M (BTC, ETH), $5M (ATOM).
@@ -63,7 +65,7 @@ pub fn underlying(name: &str) -> UnderlyingParams {
         range_floor: if large_cap { d("0.03") } else { d("0.05") },
         resid_floor: d("0.02"),
         vol_up: d("0.25"),
-        vol_jump: d("0.9"),
+        vol_jump: d("0.3"),
         vol_down: d("0.20"),
     }
 }
