@@ -151,7 +151,8 @@ impl Q {
         SignedDecimal::new(Int128::new(if exact { floor } else { floor + 1 }))
     }
 
-    /// For tests and reports only: never used in margin arithmetic.
+    /// For this crate's tests against `f64` references only: compiled out of the library.
+    #[cfg(test)]
     pub fn to_f64(self) -> f64 {
         self.0 as f64 / ONE_RAW as f64
     }

@@ -58,7 +58,7 @@ pub fn exp(x: Q) -> RiskResult<Q> {
     if x > EXP_MAX {
         return Err(RiskError::Domain {
             function: "exp",
-            value: format!("{:.6}", x.to_f64()),
+            value: x.to_decimal_floor().to_string(),
         });
     }
     if x < EXP_MIN {
@@ -96,7 +96,7 @@ pub fn ln(x: Q) -> RiskResult<Q> {
     if x.raw() <= 0 {
         return Err(RiskError::Domain {
             function: "ln",
-            value: format!("{:.6}", x.to_f64()),
+            value: x.to_decimal_floor().to_string(),
         });
     }
     let raw = x.raw() as i128;
@@ -125,7 +125,7 @@ pub fn sqrt(x: Q) -> RiskResult<Q> {
     if x.is_negative() {
         return Err(RiskError::Domain {
             function: "sqrt",
-            value: format!("{:.6}", x.to_f64()),
+            value: x.to_decimal_floor().to_string(),
         });
     }
     let root = ((x.raw() as u128) << FRAC).isqrt();
