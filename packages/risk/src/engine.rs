@@ -125,7 +125,7 @@ fn standard_requirement(
         .underlyings
         .iter()
         .find(|u| u.index == p.underlying)
-        .ok_or_else(|| RiskError::UnknownIndex {
+        .ok_or(RiskError::UnknownIndex {
             what: "underlying",
             index: p.underlying,
         })?;
