@@ -20,7 +20,7 @@ use cosmwasm_std::SignedDecimal;
 use crate::error::{RiskError, RiskResult};
 use crate::fixed::Q;
 use crate::model::{Account, Greeks, MarginMode, MarginReport, RiskContext, Scenario, VolShock};
-use crate::money::{abs, add, div_down, mul_q_down, mul_q_up, mul_up, neg, sub};
+use crate::money::{abs, add, div_down, mul_q_down, mul_q_up, mul_up, neg, ratio_down, sub};
 use crate::prepare::{is_extreme, prepare, Prepared, PreparedPosition, POINTS, VOLS};
 
 const SHOCKS: [VolShock; VOLS] = [VolShock::None, VolShock::Up, VolShock::Down];
@@ -90,12 +90,12 @@ pub fn margin(account: &Account, ctx: &RiskContext, mode: &MarginMode) -> RiskRe
     let capital_efficiency = if collateral_value.is_zero() {
         None
     } else {
-        Some(div_down(gross, collateral_value)?)
+        Some(ratio_down(gross, collateral_value)?)
     };
     let health = if mm.is_zero() {
         None
     } else {
-        Some(div_down(prep.equity, mm)?)
+        Some(ratio_down(prep.equity, mm)?)
     };
 
     Ok(MarginReport {

@@ -122,6 +122,16 @@ pub fn abs(a: SignedDecimal) -> RiskResult<SignedDecimal> {
     }
 }
 
+/// a ÷ b for b > 0, rounded towards −∞, saturating at ±MAX instead of overflowing: for
+/// ratios shown in reports (health, efficiency) whose divisor can be dust.
+pub fn ratio_down(a: SignedDecimal, b: SignedDecimal) -> RiskResult<SignedDecimal> {
+    match div_down(a, b) {
+        Err(RiskError::Overflow { .. }) if a.is_negative() => Ok(SignedDecimal::MIN),
+        Err(RiskError::Overflow { .. }) => Ok(SignedDecimal::MAX),
+        other => other,
+    }
+}
+
 pub fn add(a: SignedDecimal, b: SignedDecimal) -> RiskResult<SignedDecimal> {
     a.checked_add(b)
         .map_err(|_| RiskError::overflow("money add"))
@@ -174,6 +184,11 @@ mod tests {
         assert!(mul_q_up(SignedDecimal::MAX, Q::from_int(2)).is_err());
         assert_eq!(mul_q_down(d("3"), Q::HALF).unwrap(), d("1.5"));
         assert!(div_down(d("1"), d("0")).is_err());
+        let dust = SignedDecimal::new(cosmwasm_std::Int128::new(1));
+        assert!(div_down(d("1000000"), dust).is_err());
+        assert_eq!(ratio_down(d("1000000"), dust).unwrap(), SignedDecimal::MAX);
+        assert_eq!(ratio_down(d("-1000000"), dust).unwrap(), SignedDecimal::MIN);
+        assert_eq!(ratio_down(d("3"), d("2")).unwrap(), d("1.5"));
         assert!(add(SignedDecimal::MAX, d("1")).is_err());
     }
 }

@@ -272,7 +272,12 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
         Some(r) => {
             let u = &ctx.underlyings[r];
             validate::underlying(u, p.max_vol)?;
-            Some((r, range_fraction(q(u.range_floor)?, z, q(u.vol)?, sqrt_h)?))
+            let sigma = q(u.vol)?;
+            Some((
+                r,
+                range_fraction(q(u.range_floor)?, z, sigma, sqrt_h)?,
+                sigma,
+            ))
         }
         None => None,
     };
@@ -291,8 +296,31 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
             sigma.checked_mul(Q::ONE.checked_sub(q(u.vol_down)?)?)?,
         ];
         let jump_per_move = sigma.checked_mul(q(u.vol_jump)?)?.checked_div(range)?;
-        let (candidates, band) =
-            candidates(u, index, range, reference, z, stress, sqrt_h, extreme)?;
+        // The factor model's inputs, made coherent: a beta or a residual that would explain
+        // more than the underlying's own volatility is cut back to it (|β|·σ_ref ≤ σ and
+        // σ_resid ≤ σ), as any estimate from one price history satisfies.
+        let own_sigma = q(u.vol)?;
+        let factor = match reference {
+            Some((r, ref_range, ref_sigma)) if r != index => {
+                let beta = q(u.beta)?;
+                let max_beta = own_sigma.checked_div(ref_sigma)?;
+                let beta = if beta.abs() > max_beta {
+                    if beta.is_negative() {
+                        max_beta.negated()
+                    } else {
+                        max_beta
+                    }
+                } else {
+                    beta
+                };
+                let resid = q(u.resid_vol)?.min(own_sigma);
+                let d = range_fraction(q(u.resid_floor)?, z.checked_mul(stress)?, resid, sqrt_h)?;
+                Factor::Linked { ref_range, beta, d }
+            }
+            Some(_) => Factor::Reference,
+            None => Factor::Independent,
+        };
+        let (candidates, band) = candidates(range, factor, extreme)?;
         let moves = candidates
             .iter()
             .map(|m| Candidate::new(*m))
@@ -322,26 +350,28 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
     })
 }
 
+/// How an underlying moves with the reference in the scenario grid.
+#[derive(Copy, Clone)]
+enum Factor {
+    /// The reference itself: it moves f·R.
+    Reference,
+    /// Moves `β·F ± D` around the reference's move F (D: the correlation-breakdown move).
+    Linked { ref_range: Q, beta: Q, d: Q },
+    /// No reference: ranges freely over its own grid.
+    Independent,
+}
+
 /// The moves an underlying may take at each factor point.
 ///
 /// The reference underlying moves exactly f·R at factor point f. Any other underlying u
 /// moves `β·F ± D` around the factor move F = f·R_ref, where D is its correlation-breakdown
-/// (idiosyncratic) move `max(resid_floor, stress·z·σ_resid·√h)`; its move is capped at ±R_u
-/// (±extreme·R_u at the extreme points), so no scenario moves an underlying further than
-/// its own volatility allows. Within that band the candidates are the band's ends and the
-/// grid points f·R_u inside it. Without a reference, every underlying ranges freely over
-/// its own grid.
-#[allow(clippy::too_many_arguments)]
-fn candidates(
-    u: &crate::model::Underlying,
-    index: usize,
-    range: Q,
-    reference: Option<(usize, Q)>,
-    z: Q,
-    stress: Q,
-    sqrt_h: Q,
-    extreme: Q,
-) -> RiskResult<(Vec<Q>, [Vec<usize>; POINTS])> {
+/// (idiosyncratic) move `max(resid_floor, stress·z·σ_resid·√h)`; its move is capped at
+/// ±max(R_u, |β|·R_ref) (times the extreme multiple at the extreme points), so no scenario
+/// moves an underlying further than its own volatility or its beta to the reference allows.
+/// Within that band the candidates are the band's ends and the grid points f·R_u inside it.
+/// Without a reference, every underlying ranges freely over its own grid. No move takes a
+/// price below 1 % of its current value.
+fn candidates(range: Q, factor: Factor, extreme: Q) -> RiskResult<(Vec<Q>, [Vec<usize>; POINTS])> {
     let mut cands = Vec::with_capacity(3 * POINTS);
     let mut band: [Vec<usize>; POINTS] = Default::default();
     for j in 0..POINTS {
@@ -357,32 +387,35 @@ fn candidates(
         }
     };
     for (j, b) in band.iter_mut().enumerate() {
+        // An underlying's own range caps its move, unless its beta carries it further with
+        // the reference: otherwise a floored range would cap one leg of a hedge while the
+        // reference's range grows with volatility, and margin could fall as volatility rises.
+        let own = match factor {
+            Factor::Linked {
+                ref_range, beta, ..
+            } => range.max(beta.abs().checked_mul(ref_range)?),
+            _ => range,
+        };
         let cap = if is_extreme(j) {
-            extreme.checked_mul(range)?
+            extreme.checked_mul(own)?
         } else {
-            range
+            own
         };
         let floor = cap.negated().max(MIN_MOVE);
-        let (lo, hi) = match reference {
-            Some((r, _)) if r == index => {
+        let (lo, hi) = match factor {
+            Factor::Reference => {
                 b.push(j);
                 continue;
             }
-            Some((_, ref_range)) => {
-                let f = grid_fraction(j, extreme)?.checked_mul(ref_range)?;
-                let centre = q(u.beta)?.checked_mul(f)?;
-                let d = range_fraction(
-                    q(u.resid_floor)?,
-                    z.checked_mul(stress)?,
-                    q(u.resid_vol)?,
-                    sqrt_h,
-                )?;
+            Factor::Linked { ref_range, beta, d } => {
+                let centre =
+                    beta.checked_mul(grid_fraction(j, extreme)?.checked_mul(ref_range)?)?;
                 (
                     centre.checked_sub(d)?.max(floor).min(cap),
                     centre.checked_add(d)?.max(floor).min(cap),
                 )
             }
-            None => (floor, cap),
+            Factor::Independent => (floor, cap),
         };
         let lo_i = push(&mut cands, lo);
         let hi_i = push(&mut cands, hi);
@@ -417,12 +450,10 @@ impl PreparedPosition<'_> {
         }
     }
 
-    /// Size add-on `|N|·impact·√(|N|/depth)` with N the delta-equivalent notional.
+    /// Size add-on `|N|·impact·√(|N|/depth)` with N the position's notional (options too:
+    /// a delta-based N would shrink when volatility rises, and margin with it).
     pub fn liquidity_addon(&self) -> RiskResult<SignedDecimal> {
-        let n = match &self.option {
-            None => self.notional,
-            Some(leg) => mul_q_up(self.notional, leg.quote.delta.abs())?,
-        };
+        let n = self.notional;
         if self.market.impact.is_zero() || n.is_zero() {
             return Ok(SignedDecimal::zero());
         }
