@@ -1,4 +1,4 @@
-//! Shared types of the Ballast contracts.
-//!
-//! One module per contract holds its messages and events; the IBC packet types
-//! live here too. Modules are added with the contracts that need them.
+//! Shared types of the Ballast contracts: one module per contract holds its messages and
+//! responses; the IBC packet types will live here too.
+
+pub mod oracle;

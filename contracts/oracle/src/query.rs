@@ -1,0 +1,130 @@
+//! Queries. A price is served only when it is fresh, came from a quorum and no jump is
+//! pending: a stale or unconfirmed price is an error, never an old value passed as fresh.
+
+use cosmwasm_std::{Deps, Env, Order};
+use cw_storage_plus::Bound;
+
+use ballast_types::oracle::{
+    AssetResponse, ConfigResponse, FeederSubmission, PriceResponse, VolatilityResponse,
+};
+
+use crate::error::{ContractError, ContractResult};
+use crate::execute::admin::feeder_submissions;
+use crate::execute::push::ewma;
+use crate::state::{ACCEPTED, ASSETS, OWNER, PENDING_JUMP, PENDING_OWNER, VOLATILITY};
+
+pub const MAX_PRICES: usize = 50;
+const DEFAULT_LIMIT: u32 = 10;
+const MAX_LIMIT: u32 = 30;
+
+fn unknown(asset: &str) -> ContractError {
+    ContractError::UnknownAsset {
+        asset: asset.to_string(),
+    }
+}
+
+pub fn price(deps: Deps, env: &Env, asset: &str) -> ContractResult<PriceResponse> {
+    let stored = ASSETS
+        .may_load(deps.storage, asset)?
+        .ok_or_else(|| unknown(asset))?;
+    let accepted =
+        ACCEPTED
+            .may_load(deps.storage, asset)?
+            .ok_or_else(|| ContractError::NoPrice {
+                asset: asset.to_string(),
+            })?;
+    if let Some(p) = PENDING_JUMP.may_load(deps.storage, asset)? {
+        return Err(ContractError::JumpPending {
+            asset: asset.to_string(),
+            last: accepted.price.to_string(),
+            pending: p.price.to_string(),
+        });
+    }
+    let now = env.block.time.seconds();
+    let staleness_secs = stored.config.staleness_secs;
+    if accepted.publish_time.saturating_add(staleness_secs) < now {
+        return Err(ContractError::StalePrice {
+            asset: asset.to_string(),
+            publish_time: accepted.publish_time,
+            staleness_secs,
+            now,
+        });
+    }
+    Ok(PriceResponse {
+        asset: asset.to_string(),
+        price: accepted.price,
+        publish_time: accepted.publish_time,
+        accepted_at: accepted.accepted_at,
+    })
+}
+
+pub fn prices(deps: Deps, env: &Env, assets: Vec<String>) -> ContractResult<Vec<PriceResponse>> {
+    if assets.len() > MAX_PRICES {
+        return Err(ContractError::TooManyAssets {
+            count: assets.len(),
+            max: MAX_PRICES,
+        });
+    }
+    assets.iter().map(|a| price(deps, env, a)).collect()
+}
+
+pub fn volatility(deps: Deps, asset: &str) -> ContractResult<VolatilityResponse> {
+    let stored = ASSETS
+        .may_load(deps.storage, asset)?
+        .ok_or_else(|| unknown(asset))?;
+    let state =
+        VOLATILITY
+            .may_load(deps.storage, asset)?
+            .ok_or_else(|| ContractError::NoPrice {
+                asset: asset.to_string(),
+            })?;
+    let params = ewma(&stored.config)?;
+    let est = state.moments.estimate(&params, &state.moments)?;
+    Ok(VolatilityResponse {
+        asset: asset.to_string(),
+        vol: est.vol,
+        slow_vol: est.slow_vol,
+        samples: state.moments.updates,
+    })
+}
+
+pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
+    Ok(ConfigResponse {
+        owner: OWNER.load(deps.storage)?.to_string(),
+        pending_owner: PENDING_OWNER.may_load(deps.storage)?.map(|a| a.to_string()),
+    })
+}
+
+pub fn assets(
+    deps: Deps,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> ContractResult<Vec<AssetResponse>> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize;
+    let start = start_after.as_deref().map(Bound::exclusive);
+    ASSETS
+        .range(deps.storage, start, None, Order::Ascending)
+        .take(limit)
+        .map(|item| {
+            let (asset, stored) = item?;
+            Ok(AssetResponse {
+                asset,
+                config: stored.config,
+            })
+        })
+        .collect()
+}
+
+pub fn submissions(deps: Deps, asset: &str) -> ContractResult<Vec<FeederSubmission>> {
+    ASSETS
+        .may_load(deps.storage, asset)?
+        .ok_or_else(|| unknown(asset))?;
+    Ok(feeder_submissions(&deps, asset)?
+        .into_iter()
+        .map(|(feeder, o)| FeederSubmission {
+            feeder: feeder.to_string(),
+            price: o.price,
+            publish_time: o.publish_time,
+        })
+        .collect())
+}

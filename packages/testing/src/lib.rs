@@ -1,0 +1,180 @@
+//! The shared test environment: deploys Ballast's contracts on an in-process chain
+//! (cw-multi-test) with an owner, feeders and listed assets, and offers one-line helpers for
+//! what tests do most. Every integration test starts from [`Suite::new`].
+
+use std::str::FromStr;
+
+use ballast_types::oracle::{
+    AssetConfig, ExecuteMsg as OracleExecute, InstantiateMsg as OracleInstantiate, PriceResponse,
+    QueryMsg as OracleQuery, Submission, VolatilityResponse,
+};
+use cosmwasm_std::{Addr, Decimal, StdResult};
+use cw_multi_test::{App, AppResponse, ContractWrapper, Executor};
+
+pub use cw_multi_test::error::AnyResult;
+
+/// Block time of a fresh suite (2023-11-14T22:13:20Z).
+pub const GENESIS: u64 = 1_700_000_000;
+/// Feeders every suite starts with.
+pub const FEEDERS: usize = 3;
+
+pub fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("decimal literal")
+}
+
+/// Default asset configuration: all feeders, quorum 2, 60 s staleness, 10 % jump bound
+/// confirmed by 3 agreeing feeders, EWMA 0.96/0.99 per hour.
+pub fn asset_config(feeders: &[Addr]) -> AssetConfig {
+    AssetConfig {
+        feeders: feeders.iter().map(|f| f.to_string()).collect(),
+        quorum: 2,
+        staleness_secs: 60,
+        max_jump: dec("0.1"),
+        confirmations: 3,
+        lambda_fast: dec("0.96"),
+        lambda_slow: dec("0.99"),
+        period_secs: 3600,
+    }
+}
+
+pub struct Suite {
+    pub app: App,
+    pub owner: Addr,
+    pub feeders: Vec<Addr>,
+    pub oracle: Addr,
+    pub oracle_code: u64,
+}
+
+impl Default for Suite {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Suite {
+    /// An oracle owned by `owner` with three feeders and no asset listed.
+    pub fn new() -> Suite {
+        let mut app = App::default();
+        app.update_block(|b| b.time = cosmwasm_std::Timestamp::from_seconds(GENESIS));
+        let owner = app.api().addr_make("owner");
+        let feeders = (0..FEEDERS)
+            .map(|i| app.api().addr_make(&format!("feeder{i}")))
+            .collect();
+        let oracle_code = app.store_code(Box::new(
+            ContractWrapper::new(
+                ballast_oracle::contract::execute,
+                ballast_oracle::contract::instantiate,
+                ballast_oracle::contract::query,
+            )
+            .with_migrate(ballast_oracle::contract::migrate),
+        ));
+        let oracle = app
+            .instantiate_contract(
+                oracle_code,
+                owner.clone(),
+                &OracleInstantiate {
+                    owner: owner.to_string(),
+                },
+                &[],
+                "ballast-oracle",
+                Some(owner.to_string()),
+            )
+            .expect("instantiate oracle");
+        Suite {
+            app,
+            owner,
+            feeders,
+            oracle,
+            oracle_code,
+        }
+    }
+
+    /// The same suite with `assets` listed under the default configuration.
+    pub fn with_assets(assets: &[&str]) -> Suite {
+        let mut s = Suite::new();
+        for a in assets {
+            let config = asset_config(&s.feeders);
+            s.set_asset(a, config).expect("list asset");
+        }
+        s
+    }
+
+    pub fn now(&self) -> u64 {
+        self.app.block_info().time.seconds()
+    }
+
+    /// Moves the chain on by `secs` seconds and one block.
+    pub fn advance(&mut self, secs: u64) {
+        self.app.update_block(|b| {
+            b.time = b.time.plus_seconds(secs);
+            b.height += 1;
+        });
+    }
+
+    pub fn set_asset(&mut self, asset: &str, config: AssetConfig) -> AnyResult<AppResponse> {
+        let msg = OracleExecute::SetAsset {
+            asset: asset.to_string(),
+            config,
+        };
+        self.app
+            .execute_contract(self.owner.clone(), self.oracle.clone(), &msg, &[])
+    }
+
+    /// Feeder `i` pushes `price` for `asset`, published now.
+    pub fn push(&mut self, i: usize, asset: &str, price: &str) -> AnyResult<AppResponse> {
+        let t = self.now();
+        self.push_at(i, asset, price, t)
+    }
+
+    pub fn push_at(
+        &mut self,
+        i: usize,
+        asset: &str,
+        price: &str,
+        publish_time: u64,
+    ) -> AnyResult<AppResponse> {
+        let msg = OracleExecute::Push {
+            submissions: vec![Submission {
+                asset: asset.to_string(),
+                price: dec(price),
+                publish_time,
+            }],
+        };
+        self.app
+            .execute_contract(self.feeders[i].clone(), self.oracle.clone(), &msg, &[])
+    }
+
+    /// Every feeder pushes `price` for `asset`.
+    pub fn push_all(&mut self, asset: &str, price: &str) {
+        for i in 0..self.feeders.len() {
+            self.push(i, asset, price).expect("feeder push");
+        }
+    }
+
+    pub fn oracle_exec(&mut self, sender: &Addr, msg: &OracleExecute) -> AnyResult<AppResponse> {
+        self.app
+            .execute_contract(sender.clone(), self.oracle.clone(), msg, &[])
+    }
+
+    pub fn price(&self, asset: &str) -> StdResult<PriceResponse> {
+        self.app.wrap().query_wasm_smart(
+            &self.oracle,
+            &OracleQuery::Price {
+                asset: asset.to_string(),
+            },
+        )
+    }
+
+    pub fn volatility(&self, asset: &str) -> StdResult<VolatilityResponse> {
+        self.app.wrap().query_wasm_smart(
+            &self.oracle,
+            &OracleQuery::Volatility {
+                asset: asset.to_string(),
+            },
+        )
+    }
+
+    pub fn oracle_query<T: serde::de::DeserializeOwned>(&self, msg: &OracleQuery) -> StdResult<T> {
+        self.app.wrap().query_wasm_smart(&self.oracle, msg)
+    }
+}

@@ -1,0 +1,126 @@
+//! Messages of the oracle contract: feeders push prices, everyone queries medians and
+//! volatilities.
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Decimal, SignedDecimal};
+
+#[cw_serde]
+pub struct InstantiateMsg {
+    /// Owner: lists assets and their feeders.
+    pub owner: String,
+}
+
+/// Per-asset settings, validated on `SetAsset`.
+#[cw_serde]
+pub struct AssetConfig {
+    /// Addresses allowed to push this asset's price (1..=32, no duplicates).
+    pub feeders: Vec<String>,
+    /// Fresh submissions needed for an answer (1..=number of feeders).
+    pub quorum: u32,
+    /// A submission older than this (seconds, by its publish time) is not counted, and an
+    /// answer whose oldest input is older than this is stale.
+    pub staleness_secs: u64,
+    /// A new median further than this fraction from the last accepted price is held as a
+    /// pending jump until confirmed (e.g. 0.1 = 10 %); in (0, 10].
+    pub max_jump: Decimal,
+    /// Fresh submissions within `max_jump` of a jumped median that accept it at once
+    /// (≥ quorum; a value above the number of feeders means: only a later update confirms).
+    pub confirmations: u32,
+    /// EWMA decay per period of the fast and slow variance, in (0, 1).
+    pub lambda_fast: Decimal,
+    pub lambda_slow: Decimal,
+    /// One volatility sample per this many seconds (e.g. 3600).
+    pub period_secs: u64,
+}
+
+#[cw_serde]
+pub struct Submission {
+    pub asset: String,
+    /// Price in settlement units per unit of the asset (> 0).
+    pub price: Decimal,
+    /// When the feeder observed it (unix seconds; not in the future).
+    pub publish_time: u64,
+}
+
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// Owner: list an asset or replace its configuration (submissions of removed feeders
+    /// are dropped).
+    SetAsset { asset: String, config: AssetConfig },
+    /// Owner: remove an asset and its data.
+    RemoveAsset { asset: String },
+    /// Feeder: push one or more prices.
+    Push { submissions: Vec<Submission> },
+    /// Owner: propose a new owner (two-step).
+    TransferOwnership { new_owner: String },
+    /// Proposed owner: accept.
+    AcceptOwnership {},
+}
+
+#[cw_serde]
+pub struct MigrateMsg {}
+
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    /// The asset's current median; errors when stale, below quorum or a jump is pending.
+    #[returns(PriceResponse)]
+    Price { asset: String },
+    /// Several prices at once (at most 50 assets); errors if any one is unavailable.
+    #[returns(Vec<PriceResponse>)]
+    Prices { assets: Vec<String> },
+    /// The asset's EWMA volatility, annualised.
+    #[returns(VolatilityResponse)]
+    Volatility { asset: String },
+    #[returns(ConfigResponse)]
+    Config {},
+    /// Listed assets in name order, paginated (limit ≤ 30).
+    #[returns(Vec<AssetResponse>)]
+    Assets {
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    /// The latest submission of each feeder of an asset.
+    #[returns(Vec<FeederSubmission>)]
+    Submissions { asset: String },
+}
+
+#[cw_serde]
+pub struct PriceResponse {
+    pub asset: String,
+    pub price: Decimal,
+    /// Publish time of the oldest submission inside the median (what staleness is judged by).
+    pub publish_time: u64,
+    /// Block time at which this price was accepted.
+    pub accepted_at: u64,
+}
+
+#[cw_serde]
+pub struct VolatilityResponse {
+    pub asset: String,
+    /// max(fast, slow), annualised: what margin ranges use.
+    pub vol: SignedDecimal,
+    /// slow, annualised: what options are marked with.
+    pub slow_vol: SignedDecimal,
+    /// Number of samples folded in (a young estimate is less reliable).
+    pub samples: u32,
+}
+
+#[cw_serde]
+pub struct ConfigResponse {
+    pub owner: String,
+    pub pending_owner: Option<String>,
+}
+
+#[cw_serde]
+pub struct AssetResponse {
+    pub asset: String,
+    pub config: AssetConfig,
+}
+
+#[cw_serde]
+pub struct FeederSubmission {
+    pub feeder: String,
+    pub price: Decimal,
+    pub publish_time: u64,
+}
