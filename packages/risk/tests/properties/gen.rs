@@ -456,6 +456,9 @@ pub(crate) fn report(a: &Account, ctx: &RiskContext, mode: MarginMode) -> Margin
 
 /// Rounding slack: `rel` of the gross exposure (position notional plus collateral value)
 /// plus a few atoms.
+/// Tolerance for fixed-point rounding: `rel` of the book's gross notional plus collateral
+/// (the engine's fractions carry 2^-40 ≈ 9e-13 of resolution, amplified up to ~100× by
+/// ratios such as σ_u/σ_ref, so comparisons between two margin calls use 1e-10).
 pub(crate) fn slack(report: &MarginReport, rel: f64) -> SignedDecimal {
     dec((f(report.gross_notional) + f(report.collateral_value)) * rel) + SignedDecimal::raw(1_000)
 }
