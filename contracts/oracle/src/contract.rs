@@ -39,6 +39,7 @@ pub fn execute(
     match msg {
         ExecuteMsg::SetAsset { asset, config } => admin::set_asset(deps, info, asset, config),
         ExecuteMsg::RemoveAsset { asset } => admin::remove_asset(deps, info, asset),
+        ExecuteMsg::SetReference { asset } => admin::set_reference(deps, info, asset),
         ExecuteMsg::Push { submissions } => push::push(deps, env, info, submissions),
         ExecuteMsg::TransferOwnership { new_owner } => {
             admin::transfer_ownership(deps, info, new_owner)

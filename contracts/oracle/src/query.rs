@@ -1,7 +1,7 @@
 //! Queries. A price is served only when it is fresh, came from a quorum and no jump is
 //! pending: a stale or unconfirmed price is an error, never an old value passed as fresh.
 
-use cosmwasm_std::{Deps, Env, Order};
+use cosmwasm_std::{Deps, Env, Order, SignedDecimal};
 use cw_storage_plus::Bound;
 
 use ballast_types::oracle::{
@@ -11,7 +11,7 @@ use ballast_types::oracle::{
 use crate::error::{ContractError, ContractResult};
 use crate::execute::admin::feeder_submissions;
 use crate::execute::push::ewma;
-use crate::state::{ACCEPTED, ASSETS, OWNER, PENDING_JUMP, PENDING_OWNER, VOLATILITY};
+use crate::state::{ACCEPTED, ASSETS, OWNER, PENDING_JUMP, PENDING_OWNER, REFERENCE, VOLATILITY};
 
 pub const MAX_PRICES: usize = 50;
 const DEFAULT_LIMIT: u32 = 10;
@@ -79,11 +79,31 @@ pub fn volatility(deps: Deps, asset: &str) -> ContractResult<VolatilityResponse>
                 asset: asset.to_string(),
             })?;
     let params = ewma(&stored.config)?;
-    let est = state.moments.estimate(&params, &state.moments)?;
+    let reference = REFERENCE.may_load(deps.storage)?;
+    let (beta, resid_vol, est) = match reference.as_deref() {
+        Some(r) if r == asset => {
+            let est = state.moments.estimate(&params, &state.moments)?;
+            (SignedDecimal::one(), SignedDecimal::zero(), est)
+        }
+        Some(r) => {
+            let ref_moments = VOLATILITY
+                .may_load(deps.storage, r)?
+                .unwrap_or_default()
+                .moments;
+            let est = state.moments.estimate(&params, &ref_moments)?;
+            (est.beta, est.resid_vol, est)
+        }
+        None => {
+            let est = state.moments.estimate(&params, &state.moments)?;
+            (SignedDecimal::zero(), est.vol, est)
+        }
+    };
     Ok(VolatilityResponse {
         asset: asset.to_string(),
         vol: est.vol,
         slow_vol: est.slow_vol,
+        beta,
+        resid_vol,
         samples: state.moments.updates,
     })
 }
@@ -92,6 +112,7 @@ pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
     Ok(ConfigResponse {
         owner: OWNER.load(deps.storage)?.to_string(),
         pending_owner: PENDING_OWNER.may_load(deps.storage)?.map(|a| a.to_string()),
+        reference: REFERENCE.may_load(deps.storage)?,
     })
 }
 

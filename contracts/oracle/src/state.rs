@@ -18,6 +18,8 @@ pub const SUBMISSIONS: Map<(&str, &Addr), Observation> = Map::new("submissions")
 pub const ACCEPTED: Map<&str, Accepted> = Map::new("accepted");
 /// asset → a median that jumped beyond `max_jump` and awaits confirmation.
 pub const PENDING_JUMP: Map<&str, Pending> = Map::new("pending_jump");
+/// The reference asset of the factor model (β and residual volatility are against it).
+pub const REFERENCE: Item<String> = Item::new("reference");
 /// asset → EWMA volatility state.
 pub const VOLATILITY: Map<&str, VolState> = Map::new("volatility");
 
@@ -51,8 +53,11 @@ pub struct Pending {
 }
 
 #[cw_serde]
+#[derive(Default)]
 pub struct VolState {
     pub moments: Moments,
     /// Last sampled (price, block time).
     pub last_sample: Option<(Decimal, u64)>,
+    /// The reference's accepted price when this asset was last sampled.
+    pub ref_price_at_sample: Option<Decimal>,
 }

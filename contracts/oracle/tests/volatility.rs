@@ -68,3 +68,60 @@ fn a_crash_raises_volatility_and_updates_within_a_period_do_not_resample() {
     );
     assert!(after.vol >= after.slow_vol);
 }
+
+#[test]
+fn beta_and_residual_against_the_reference() {
+    let mut s = Suite::with_assets(&["BTC", "ETH", "ATOM"]);
+    let owner = s.owner.clone();
+    let set = |asset: Option<&str>| ballast_types::oracle::ExecuteMsg::SetReference {
+        asset: asset.map(str::to_string),
+    };
+    // Only a listed asset, only by the owner.
+    let mallory = s.app.api().addr_make("mallory");
+    assert!(s.oracle_exec(&mallory, &set(Some("BTC"))).is_err());
+    assert!(s.oracle_exec(&owner, &set(Some("SOL"))).is_err());
+    s.oracle_exec(&owner, &set(Some("BTC"))).unwrap();
+    // ETH's log returns are exactly twice BTC's (ETH = BTC² / 100); ATOM moves on its own.
+    let btc = [
+        100.0f64, 101.0, 99.0, 100.5, 102.0, 100.0, 98.5, 99.5, 101.5, 100.0, 103.0, 101.0,
+    ];
+    let atom = [
+        10.0f64, 10.1, 10.1, 9.9, 10.2, 10.0, 10.3, 10.1, 9.8, 10.0, 10.1, 9.9,
+    ];
+    for (b, a) in btc.iter().zip(atom) {
+        s.advance(3600);
+        s.push_all("BTC", &format!("{b:.6}"));
+        s.push_all("ETH", &format!("{:.6}", b * b / 100.0));
+        s.push_all("ATOM", &format!("{a:.6}"));
+    }
+    let close = |x: SignedDecimal, want: &str, tol: &str| {
+        let w: SignedDecimal = want.parse().unwrap();
+        let t: SignedDecimal = tol.parse().unwrap();
+        assert!(
+            (x - w).abs_diff(SignedDecimal::zero()) <= t.abs_diff(SignedDecimal::zero()),
+            "{x} vs {want}"
+        );
+    };
+    let b = s.volatility("BTC").unwrap();
+    assert_eq!(
+        (b.beta, b.resid_vol),
+        (SignedDecimal::one(), SignedDecimal::zero())
+    );
+    let e = s.volatility("ETH").unwrap();
+    close(e.beta, "2", "0.001");
+    assert!(
+        e.resid_vol < e.vol * SignedDecimal::percent(2),
+        "resid {} vol {}",
+        e.resid_vol,
+        e.vol
+    );
+    let a = s.volatility("ATOM").unwrap();
+    assert!(
+        a.resid_vol > a.vol * SignedDecimal::percent(50),
+        "ATOM is mostly idiosyncratic"
+    );
+    // Without a reference every asset is all residual.
+    s.oracle_exec(&owner, &set(None)).unwrap();
+    let e = s.volatility("ETH").unwrap();
+    assert_eq!((e.beta, e.resid_vol), (SignedDecimal::zero(), e.vol));
+}

@@ -21,7 +21,7 @@ use crate::error::{RiskError, RiskResult};
 use crate::fixed::Q;
 use crate::model::{Account, Greeks, MarginMode, MarginReport, RiskContext, Scenario, VolShock};
 use crate::money::{abs, add, div_down, mul_q_down, mul_q_up, mul_up, neg, ratio_down, sub};
-use crate::prepare::{is_extreme, prepare, Prepared, PreparedPosition, POINTS, VOLS};
+use crate::prepare::{is_extreme, prepare, Prepared, PreparedPosition, MIN_MOVE, POINTS, VOLS};
 
 const SHOCKS: [VolShock; VOLS] = [VolShock::None, VolShock::Up, VolShock::Down];
 
@@ -201,7 +201,9 @@ fn tables(prep: &Prepared) -> RiskResult<(Vec<Table>, Vec<SignedDecimal>)> {
                     continue;
                 }
                 for (c, mv) in u.candidates.iter().enumerate() {
-                    let l = mul_q_up(neg(col.weighted_value)?, beta.checked_mul(*mv)?)?;
+                    // Collateral cannot lose more than 99 % of its value either.
+                    let col_move = beta.checked_mul(*mv)?.max(MIN_MOVE);
+                    let l = mul_q_up(neg(col.weighted_value)?, col_move)?;
                     for v in 0..VOLS {
                         table.loss[c][v] = add(table.loss[c][v], l)?;
                     }

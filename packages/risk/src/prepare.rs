@@ -18,7 +18,7 @@ const CORE: [(i64, i64); 7] = [(-1, 1), (-2, 3), (-1, 3), (0, 1), (1, 3), (2, 3)
 pub const POINTS: usize = 9;
 /// No scenario takes a price below 1 % of its current value (an extreme move of a very
 /// volatile underlying could otherwise ask for a negative price).
-const MIN_MOVE: Q = Q::dec(-99, 2);
+pub(crate) const MIN_MOVE: Q = Q::dec(-99, 2);
 /// Volatility states: unchanged, up, down.
 pub const VOLS: usize = 3;
 

@@ -47,6 +47,9 @@ pub enum ExecuteMsg {
     /// Owner: list an asset or replace its configuration (submissions of removed feeders
     /// are dropped).
     SetAsset { asset: String, config: AssetConfig },
+    /// Owner: set (or clear) the reference asset of the volatility factor model; β and
+    /// residual volatility of every other asset are measured against it.
+    SetReference { asset: Option<String> },
     /// Owner: remove an asset and its data.
     RemoveAsset { asset: String },
     /// Feeder: push one or more prices.
@@ -102,6 +105,11 @@ pub struct VolatilityResponse {
     pub vol: SignedDecimal,
     /// slow, annualised: what options are marked with.
     pub slow_vol: SignedDecimal,
+    /// β of the asset's returns to the reference asset's (1 for the reference itself, 0
+    /// without a reference).
+    pub beta: SignedDecimal,
+    /// Annualised residual volatility against the reference (the whole `vol` without one).
+    pub resid_vol: SignedDecimal,
     /// Number of samples folded in (a young estimate is less reliable).
     pub samples: u32,
 }
@@ -110,6 +118,7 @@ pub struct VolatilityResponse {
 pub struct ConfigResponse {
     pub owner: String,
     pub pending_owner: Option<String>,
+    pub reference: Option<String>,
 }
 
 #[cw_serde]

@@ -6,7 +6,8 @@ use ballast_types::oracle::AssetConfig;
 
 use crate::error::{ContractError, ContractResult};
 use crate::state::{
-    StoredAsset, ACCEPTED, ASSETS, OWNER, PENDING_JUMP, PENDING_OWNER, SUBMISSIONS, VOLATILITY,
+    StoredAsset, ACCEPTED, ASSETS, OWNER, PENDING_JUMP, PENDING_OWNER, REFERENCE, SUBMISSIONS,
+    VOLATILITY,
 };
 
 /// Most feeders one asset may have: bounds the work of every push.
@@ -102,6 +103,9 @@ pub fn remove_asset(deps: DepsMut, info: MessageInfo, asset: String) -> Contract
     for f in &stored.feeders {
         SUBMISSIONS.remove(deps.storage, (&asset, f));
     }
+    if REFERENCE.may_load(deps.storage)?.as_deref() == Some(asset.as_str()) {
+        REFERENCE.remove(deps.storage);
+    }
     ASSETS.remove(deps.storage, &asset);
     ACCEPTED.remove(deps.storage, &asset);
     PENDING_JUMP.remove(deps.storage, &asset);
@@ -109,6 +113,26 @@ pub fn remove_asset(deps: DepsMut, info: MessageInfo, asset: String) -> Contract
     Ok(Response::new()
         .add_attribute("action", "remove_asset")
         .add_attribute("asset", asset))
+}
+
+pub fn set_reference(
+    deps: DepsMut,
+    info: MessageInfo,
+    asset: Option<String>,
+) -> ContractResult<Response> {
+    ensure_owner(&deps, &info.sender)?;
+    match &asset {
+        Some(a) => {
+            if !ASSETS.has(deps.storage, a) {
+                return Err(ContractError::UnknownAsset { asset: a.clone() });
+            }
+            REFERENCE.save(deps.storage, a)?;
+        }
+        None => REFERENCE.remove(deps.storage),
+    }
+    Ok(Response::new()
+        .add_attribute("action", "set_reference")
+        .add_attribute("reference", asset.unwrap_or_default()))
 }
 
 pub fn transfer_ownership(

@@ -9,7 +9,7 @@ use ballast_types::oracle::{AssetConfig, Submission};
 use crate::error::{ContractError, ContractResult};
 use crate::execute::admin::feeder_submissions;
 use crate::state::{
-    Accepted, Observation, Pending, VolState, ACCEPTED, ASSETS, PENDING_JUMP, SUBMISSIONS,
+    Accepted, Observation, Pending, ACCEPTED, ASSETS, PENDING_JUMP, REFERENCE, SUBMISSIONS,
     VOLATILITY,
 };
 
@@ -228,6 +228,8 @@ fn hold(
 
 /// Folds the accepted price into the EWMA once per period. A gap of several periods is
 /// one return over the whole gap, scaled to a per-period variance (r² · period / elapsed).
+/// The covariance with the reference asset uses the reference's accepted prices at the two
+/// sample times (the latest accepted when the sample is taken).
 fn sample_volatility(
     deps: DepsMut,
     now: u64,
@@ -237,23 +239,34 @@ fn sample_volatility(
 ) -> ContractResult<()> {
     let mut state = VOLATILITY
         .may_load(deps.storage, asset)?
-        .unwrap_or(VolState {
-            moments: Default::default(),
-            last_sample: None,
-        });
+        .unwrap_or_default();
+    let reference = REFERENCE.may_load(deps.storage)?;
+    let ref_price = match &reference {
+        Some(r) if r == asset => Some(price),
+        Some(r) => ACCEPTED.may_load(deps.storage, r)?.map(|a| a.price),
+        None => None,
+    };
     match state.last_sample {
         Some((last_price, last_time)) if now.saturating_sub(last_time) >= config.period_secs => {
             let elapsed = now - last_time;
-            let r = log_return(to_signed(last_price)?, to_signed(price)?)?;
-            let scale = Decimal::from_ratio(config.period_secs, elapsed).sqrt();
-            let r = r
-                .checked_mul(to_signed(scale)?)
-                .map_err(cosmwasm_std::StdError::from)?;
-            state.moments.update(&ewma(config)?, r, None)?;
+            let scale = to_signed(Decimal::from_ratio(config.period_secs, elapsed).sqrt())?;
+            let scaled = |r: SignedDecimal| -> ContractResult<SignedDecimal> {
+                Ok(r.checked_mul(scale).map_err(cosmwasm_std::StdError::from)?)
+            };
+            let r = scaled(log_return(to_signed(last_price)?, to_signed(price)?)?)?;
+            let r_ref = match (state.ref_price_at_sample, ref_price) {
+                (Some(a), Some(b)) => Some(scaled(log_return(to_signed(a)?, to_signed(b)?)?)?),
+                _ => None,
+            };
+            state.moments.update(&ewma(config)?, r, r_ref)?;
             state.last_sample = Some((price, now));
+            state.ref_price_at_sample = ref_price;
         }
         Some(_) => {}
-        None => state.last_sample = Some((price, now)),
+        None => {
+            state.last_sample = Some((price, now));
+            state.ref_price_at_sample = ref_price;
+        }
     }
     VOLATILITY.save(deps.storage, asset, &state)?;
     Ok(())

@@ -181,7 +181,8 @@ pub(crate) fn shocked(ctx: &RiskContext, s: &Scenario) -> RiskContext {
     for col in &mut c.collaterals {
         if let Some(link) = &col.link {
             if let Some(&(_, mv)) = s.moves.iter().find(|(u, _)| *u == link.underlying) {
-                col.price *= one + link.beta * mv;
+                // The engine caps a collateral's move at −99 %, as it does the underlyings'.
+                col.price *= (one + link.beta * mv).max(SignedDecimal::percent(1));
             }
         }
     }
