@@ -9,7 +9,6 @@ use ballast_types::oracle::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 use crate::error::{ContractError, ContractResult};
 use crate::execute::{admin, push};
 use crate::query;
-use crate::state::OWNER;
 
 pub const CONTRACT_NAME: &str = "crates.io:ballast-oracle";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -23,7 +22,7 @@ pub fn instantiate(
 ) -> ContractResult<Response> {
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     let owner = deps.api.addr_validate(&msg.owner)?;
-    OWNER.save(deps.storage, &owner)?;
+    cw_ownable::initialize_owner(deps.storage, deps.api, Some(owner.as_str()))?;
     Ok(Response::new()
         .add_attribute("action", "instantiate")
         .add_attribute("owner", owner))
@@ -41,10 +40,11 @@ pub fn execute(
         ExecuteMsg::RemoveAsset { asset } => admin::remove_asset(deps, info, asset),
         ExecuteMsg::SetReference { asset } => admin::set_reference(deps, info, asset),
         ExecuteMsg::Push { submissions } => push::push(deps, env, info, submissions),
-        ExecuteMsg::TransferOwnership { new_owner } => {
-            admin::transfer_ownership(deps, info, new_owner)
+        ExecuteMsg::UpdateOwnership(action) => {
+            let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)
+                .map_err(|_| ContractError::Unauthorized {})?;
+            Ok(Response::new().add_attributes(ownership.into_attributes()))
         }
-        ExecuteMsg::AcceptOwnership {} => admin::accept_ownership(deps, info),
     }
 }
 
@@ -55,6 +55,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
         QueryMsg::Prices { assets } => to_json_binary(&query::prices(deps, &env, assets)?)?,
         QueryMsg::Volatility { asset } => to_json_binary(&query::volatility(deps, &asset)?)?,
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
+        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?)?,
         QueryMsg::Assets { start_after, limit } => {
             to_json_binary(&query::assets(deps, start_after, limit)?)?
         }
@@ -83,14 +84,5 @@ pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Res
 /// Whether a contract stored as (`contract`, `version`) may migrate to this code: the same
 /// contract, at this version or older.
 pub fn migrate_allowed(contract: &str, version: &str) -> bool {
-    contract == CONTRACT_NAME && is_not_newer(version, CONTRACT_VERSION)
-}
-
-/// `a ≤ b` for dotted numeric versions ("0.1.0"); anything unparsable is not ≤.
-fn is_not_newer(a: &str, b: &str) -> bool {
-    let parse = |v: &str| -> Option<Vec<u64>> { v.split('.').map(|p| p.parse().ok()).collect() };
-    match (parse(a), parse(b)) {
-        (Some(x), Some(y)) => x <= y,
-        _ => false,
-    }
+    ballast_types::version::migrate_allowed(contract, version, CONTRACT_NAME, CONTRACT_VERSION)
 }

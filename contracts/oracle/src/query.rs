@@ -11,7 +11,7 @@ use ballast_types::oracle::{
 use crate::error::{ContractError, ContractResult};
 use crate::execute::admin::feeder_submissions;
 use crate::execute::push::ewma;
-use crate::state::{ACCEPTED, ASSETS, OWNER, PENDING_JUMP, PENDING_OWNER, REFERENCE, VOLATILITY};
+use crate::state::{ACCEPTED, ASSETS, PENDING_JUMP, REFERENCE, VOLATILITY};
 
 pub const MAX_PRICES: usize = 50;
 const DEFAULT_LIMIT: u32 = 10;
@@ -110,8 +110,6 @@ pub fn volatility(deps: Deps, asset: &str) -> ContractResult<VolatilityResponse>
 
 pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
     Ok(ConfigResponse {
-        owner: OWNER.load(deps.storage)?.to_string(),
-        pending_owner: PENDING_OWNER.may_load(deps.storage)?.map(|a| a.to_string()),
         reference: REFERENCE.may_load(deps.storage)?,
     })
 }

@@ -7,8 +7,7 @@ use cw_storage_plus::{Item, Map};
 
 use ballast_types::oracle::AssetConfig;
 
-pub const OWNER: Item<Addr> = Item::new("owner");
-pub const PENDING_OWNER: Item<Addr> = Item::new("pending_owner");
+// The owner lives in cw-ownable's own key ("ownership").
 
 /// asset → its configuration with checked feeder addresses.
 pub const ASSETS: Map<&str, StoredAsset> = Map::new("assets");

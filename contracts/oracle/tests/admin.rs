@@ -1,5 +1,5 @@
 use ballast_testing::{asset_config, Suite};
-use ballast_types::oracle::{AssetResponse, ConfigResponse, ExecuteMsg, MigrateMsg, QueryMsg};
+use ballast_types::oracle::{AssetResponse, ExecuteMsg, MigrateMsg, QueryMsg};
 use cw_multi_test::Executor;
 
 use crate::contract_err;
@@ -26,9 +26,10 @@ fn bad_37_owner_only_calls_by_anyone_else() {
         ExecuteMsg::RemoveAsset {
             asset: "BTC".into(),
         },
-        ExecuteMsg::TransferOwnership {
+        ExecuteMsg::UpdateOwnership(cw_ownable::Action::TransferOwnership {
             new_owner: mallory.to_string(),
-        },
+            expiry: None,
+        }),
     ] {
         assert_eq!(
             contract_err(s.oracle_exec(&mallory, &msg)),
@@ -46,41 +47,39 @@ fn bad_37_two_step_ownership_is_not_taken_without_acceptance() {
         s.app.api().addr_make("next"),
         s.app.api().addr_make("mallory"),
     );
-    s.oracle_exec(
-        &owner,
-        &ExecuteMsg::TransferOwnership {
-            new_owner: next.to_string(),
-        },
-    )
-    .unwrap();
-    let config: ConfigResponse = s.oracle_query(&QueryMsg::Config {}).unwrap();
+    let transfer = ExecuteMsg::UpdateOwnership(cw_ownable::Action::TransferOwnership {
+        new_owner: next.to_string(),
+        expiry: None,
+    });
+    s.oracle_exec(&owner, &transfer).unwrap();
+    let o: cw_ownable::Ownership<String> = s.oracle_query(&QueryMsg::Ownership {}).unwrap();
     assert_eq!(
-        (config.owner.as_str(), config.pending_owner.as_deref()),
-        (owner.as_str(), Some(next.as_str()))
+        (o.owner.as_deref(), o.pending_owner.as_deref()),
+        (Some(owner.as_str()), Some(next.as_str()))
     );
-    assert!(matches!(
-        contract_err(s.oracle_exec(&mallory, &ExecuteMsg::AcceptOwnership {})),
-        ContractError::NotPendingOwner { .. }
-    ));
-    s.oracle_exec(&next, &ExecuteMsg::AcceptOwnership {})
-        .unwrap();
-    let config: ConfigResponse = s.oracle_query(&QueryMsg::Config {}).unwrap();
+    let accept = ExecuteMsg::UpdateOwnership(cw_ownable::Action::AcceptOwnership);
     assert_eq!(
-        (config.owner, config.pending_owner),
-        (next.to_string(), None)
-    );
-    // The old owner lost its rights.
-    let cfg = asset_config(&s.feeders);
-    assert_eq!(
-        contract_err(s.oracle_exec(
-            &owner,
-            &ExecuteMsg::SetAsset {
-                asset: "BTC".into(),
-                config: cfg
-            }
-        )),
+        contract_err(s.oracle_exec(&mallory, &accept)),
         ContractError::Unauthorized {}
     );
+    // Proposed is not accepted: the new owner cannot list yet.
+    let cfg = asset_config(&s.feeders);
+    let list = ExecuteMsg::SetAsset {
+        asset: "BTC".into(),
+        config: cfg,
+    };
+    assert_eq!(
+        contract_err(s.oracle_exec(&next, &list)),
+        ContractError::Unauthorized {}
+    );
+    s.oracle_exec(&next, &accept).unwrap();
+    let o: cw_ownable::Ownership<String> = s.oracle_query(&QueryMsg::Ownership {}).unwrap();
+    assert_eq!((o.owner, o.pending_owner), (Some(next.to_string()), None));
+    assert_eq!(
+        contract_err(s.oracle_exec(&owner, &list)),
+        ContractError::Unauthorized {}
+    );
+    s.oracle_exec(&next, &list).unwrap();
 }
 
 #[test]

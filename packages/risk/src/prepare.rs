@@ -315,6 +315,10 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
                 };
                 let resid = q(u.resid_vol)?.min(own_sigma);
                 let d = range_fraction(q(u.resid_floor)?, z.checked_mul(stress)?, resid, sqrt_h)?;
+                // The factor model may only credit correlation, never make a lone position
+                // cheaper than its own range: β·R_ref + D reaches at least R_u (a young
+                // oracle with no covariance yet, β = 0, leaves the underlying on its own R).
+                let d = d.max(range.checked_sub(beta.abs().checked_mul(ref_range)?)?);
                 Factor::Linked { ref_range, beta, d }
             }
             Some(_) => Factor::Reference,

@@ -8,8 +8,13 @@ use ballast_types::oracle::{
     AssetConfig, ExecuteMsg as OracleExecute, InstantiateMsg as OracleInstantiate, PriceResponse,
     QueryMsg as OracleQuery, Submission, VolatilityResponse,
 };
-use cosmwasm_std::{Addr, Decimal, StdResult};
-use cw_multi_test::{App, AppResponse, ContractWrapper, Executor};
+use cosmwasm_std::{coin, Addr, Decimal, StdResult};
+use cw_multi_test::{App, AppBuilder, AppResponse, ContractWrapper, Executor};
+
+mod clearinghouse;
+pub use clearinghouse::{
+    collateral_config, perp_config, risk_config, underlying_config, Deployment, SETTLEMENT, TRADERS,
+};
 
 pub use cw_multi_test::error::AnyResult;
 
@@ -43,7 +48,14 @@ pub struct Suite {
     pub feeders: Vec<Addr>,
     pub oracle: Addr,
     pub oracle_code: u64,
+    /// Funded traders (see [`TRADERS`]).
+    pub traders: Vec<Addr>,
+    /// The clearinghouse deployment, after [`Suite::full`].
+    pub ch: Option<Deployment>,
 }
+
+/// Native balance of every trader at genesis, per denom (base units).
+pub const GENESIS_BALANCE: u128 = 1_000_000_000_000;
 
 impl Default for Suite {
     fn default() -> Self {
@@ -54,9 +66,24 @@ impl Default for Suite {
 impl Suite {
     /// An oracle owned by `owner` with three feeders and no asset listed.
     pub fn new() -> Suite {
-        let mut app = App::default();
+        let mut app = AppBuilder::new().build(|router, api, storage| {
+            for t in TRADERS {
+                let addr = api.addr_make(t);
+                let funds = vec![
+                    coin(GENESIS_BALANCE, SETTLEMENT),
+                    coin(GENESIS_BALANCE, "uatom"),
+                    // Held by traders but never listed: for unlisted-denom tests.
+                    coin(GENESIS_BALANCE, "uosmo"),
+                ];
+                router
+                    .bank
+                    .init_balance(storage, &addr, funds)
+                    .expect("genesis balance");
+            }
+        });
         app.update_block(|b| b.time = cosmwasm_std::Timestamp::from_seconds(GENESIS));
         let owner = app.api().addr_make("owner");
+        let traders = TRADERS.iter().map(|t| app.api().addr_make(t)).collect();
         let feeders = (0..FEEDERS)
             .map(|i| app.api().addr_make(&format!("feeder{i}")))
             .collect();
@@ -86,6 +113,8 @@ impl Suite {
             feeders,
             oracle,
             oracle_code,
+            traders,
+            ch: None,
         }
     }
 

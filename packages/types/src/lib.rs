@@ -1,4 +1,7 @@
 //! Shared types of the Ballast contracts: one module per contract holds its messages and
 //! responses; the IBC packet types will live here too.
 
+pub mod clearinghouse;
 pub mod oracle;
+pub mod order;
+pub mod version;

@@ -54,10 +54,8 @@ pub enum ExecuteMsg {
     RemoveAsset { asset: String },
     /// Feeder: push one or more prices.
     Push { submissions: Vec<Submission> },
-    /// Owner: propose a new owner (two-step).
-    TransferOwnership { new_owner: String },
-    /// Proposed owner: accept.
-    AcceptOwnership {},
+    /// Two-step ownership transfer (cw-ownable): the owner proposes, the new owner accepts.
+    UpdateOwnership(cw_ownable::Action),
 }
 
 #[cw_serde]
@@ -77,6 +75,8 @@ pub enum QueryMsg {
     Volatility { asset: String },
     #[returns(ConfigResponse)]
     Config {},
+    #[returns(cw_ownable::Ownership<String>)]
+    Ownership {},
     /// Listed assets in name order, paginated (limit ≤ 30).
     #[returns(Vec<AssetResponse>)]
     Assets {
@@ -116,8 +116,7 @@ pub struct VolatilityResponse {
 
 #[cw_serde]
 pub struct ConfigResponse {
-    pub owner: String,
-    pub pending_owner: Option<String>,
+    /// The reference asset of the volatility factor model.
     pub reference: Option<String>,
 }
 

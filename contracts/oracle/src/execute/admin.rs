@@ -6,8 +6,7 @@ use ballast_types::oracle::AssetConfig;
 
 use crate::error::{ContractError, ContractResult};
 use crate::state::{
-    StoredAsset, ACCEPTED, ASSETS, OWNER, PENDING_JUMP, PENDING_OWNER, REFERENCE, SUBMISSIONS,
-    VOLATILITY,
+    StoredAsset, ACCEPTED, ASSETS, PENDING_JUMP, REFERENCE, SUBMISSIONS, VOLATILITY,
 };
 
 /// Most feeders one asset may have: bounds the work of every push.
@@ -15,10 +14,7 @@ pub const MAX_FEEDERS: usize = 32;
 const MAX_ASSET_NAME: usize = 64;
 
 pub fn ensure_owner(deps: &DepsMut, sender: &Addr) -> ContractResult<()> {
-    if OWNER.load(deps.storage)? != *sender {
-        return Err(ContractError::Unauthorized {});
-    }
-    Ok(())
+    cw_ownable::assert_owner(deps.storage, sender).map_err(|_| ContractError::Unauthorized {})
 }
 
 fn invalid(asset: &str, reason: impl Into<String>) -> ContractError {
@@ -133,34 +129,6 @@ pub fn set_reference(
     Ok(Response::new()
         .add_attribute("action", "set_reference")
         .add_attribute("reference", asset.unwrap_or_default()))
-}
-
-pub fn transfer_ownership(
-    deps: DepsMut,
-    info: MessageInfo,
-    new_owner: String,
-) -> ContractResult<Response> {
-    ensure_owner(&deps, &info.sender)?;
-    let addr = deps.api.addr_validate(&new_owner)?;
-    PENDING_OWNER.save(deps.storage, &addr)?;
-    Ok(Response::new()
-        .add_attribute("action", "transfer_ownership")
-        .add_attribute("pending_owner", addr))
-}
-
-pub fn accept_ownership(deps: DepsMut, info: MessageInfo) -> ContractResult<Response> {
-    match PENDING_OWNER.may_load(deps.storage)? {
-        Some(p) if p == info.sender => {
-            OWNER.save(deps.storage, &p)?;
-            PENDING_OWNER.remove(deps.storage);
-            Ok(Response::new()
-                .add_attribute("action", "accept_ownership")
-                .add_attribute("owner", p))
-        }
-        _ => Err(ContractError::NotPendingOwner {
-            sender: info.sender.to_string(),
-        }),
-    }
 }
 
 /// Submissions of an asset's listed feeders (bounded by MAX_FEEDERS).

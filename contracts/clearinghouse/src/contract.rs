@@ -1,0 +1,150 @@
+//! Entry points: dispatch only.
+
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
+use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response};
+
+use ballast_types::clearinghouse::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+
+use crate::error::{ContractError, ContractResult};
+use crate::execute::{account, admin, callback, funds};
+use crate::query;
+use crate::state::{Config, CONFIG, MAX_DECIMALS};
+
+pub const CONTRACT_NAME: &str = "crates.io:ballast-clearinghouse";
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn instantiate(
+    deps: DepsMut,
+    _env: Env,
+    _info: MessageInfo,
+    msg: InstantiateMsg,
+) -> ContractResult<Response> {
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    let owner = deps.api.addr_validate(&msg.owner)?;
+    cw_ownable::initialize_owner(deps.storage, deps.api, Some(owner.as_str()))?;
+    if msg.risk.reference.is_some() {
+        return Err(ContractError::InvalidConfig {
+            what: "risk.reference".into(),
+            reason: "list the underlying first, then set it with SetRisk".into(),
+        });
+    }
+    admin::validate_risk(deps.storage, &msg.risk)?;
+    if msg.settlement_denom.is_empty() {
+        return Err(ContractError::InvalidConfig {
+            what: "settlement_denom".into(),
+            reason: "empty".into(),
+        });
+    }
+    if msg.settlement_decimals > MAX_DECIMALS {
+        return Err(ContractError::InvalidConfig {
+            what: "settlement_decimals".into(),
+            reason: "at most 18".into(),
+        });
+    }
+    let config = Config {
+        oracle: deps.api.addr_validate(&msg.oracle)?,
+        settlement_denom: msg.settlement_denom,
+        settlement_decimals: msg.settlement_decimals,
+        risk: msg.risk,
+    };
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new()
+        .add_attribute("action", "instantiate")
+        .add_attribute("owner", owner))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn execute(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: ExecuteMsg,
+) -> ContractResult<Response> {
+    match msg {
+        ExecuteMsg::SetUnderlying { name, config } => {
+            admin::set_underlying(deps, info, name, config)
+        }
+        ExecuteMsg::SetCollateral { id, config } => admin::set_collateral(deps, info, id, config),
+        ExecuteMsg::SetMarket { id, config } => admin::set_market(deps, info, id, config),
+        ExecuteMsg::SetRisk { risk } => admin::set_risk(deps, info, risk),
+        ExecuteMsg::CreateAccount { sub_id, mode } => {
+            account::create_account(deps, info, sub_id, mode)
+        }
+        ExecuteMsg::Deposit { sub_id } => funds::deposit(deps, info, sub_id),
+        ExecuteMsg::Receive(msg) => funds::receive(deps, info, msg),
+        ExecuteMsg::Withdraw {
+            sub_id,
+            collateral,
+            amount,
+        } => funds::withdraw(deps, env, info, sub_id, collateral, amount),
+        ExecuteMsg::UpdateOwnership(action) => {
+            let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)
+                .map_err(|_| ContractError::Unauthorized {})?;
+            Ok(Response::new().add_attributes(ownership.into_attributes()))
+        }
+        ExecuteMsg::Callback(msg) => callback::callback(deps, env, info, msg),
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
+    Ok(match msg {
+        QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
+        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?)?,
+        QueryMsg::Underlyings { start_after, limit } => {
+            to_json_binary(&query::underlyings(deps, start_after, limit)?)?
+        }
+        QueryMsg::Collaterals { start_after, limit } => {
+            to_json_binary(&query::collaterals(deps, start_after, limit)?)?
+        }
+        QueryMsg::Markets { start_after, limit } => {
+            to_json_binary(&query::markets(deps, start_after, limit)?)?
+        }
+        QueryMsg::Account { owner, sub_id } => {
+            to_json_binary(&query::account(deps, owner, sub_id)?)?
+        }
+        QueryMsg::Accounts {
+            owner,
+            start_after,
+            limit,
+        } => to_json_binary(&query::accounts(deps, owner, start_after, limit)?)?,
+        QueryMsg::Margin { owner, sub_id } => {
+            to_json_binary(&query::margin(deps, &env, owner, sub_id, None)?)?
+        }
+        QueryMsg::WhatIfWithdraw {
+            owner,
+            sub_id,
+            collateral,
+            amount,
+        } => to_json_binary(&query::margin(
+            deps,
+            &env,
+            owner,
+            sub_id,
+            Some((collateral, amount)),
+        )?)?,
+    })
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Response> {
+    let stored = cw2::get_contract_version(deps.storage)?;
+    if !migrate_allowed(&stored.contract, &stored.version) {
+        return Err(ContractError::BadMigration {
+            from_contract: stored.contract,
+            from_version: stored.version,
+            to_version: CONTRACT_VERSION.to_string(),
+        });
+    }
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(Response::new()
+        .add_attribute("action", "migrate")
+        .add_attribute("from_version", stored.version))
+}
+
+/// The same contract, at this version or older.
+pub fn migrate_allowed(contract: &str, version: &str) -> bool {
+    ballast_types::version::migrate_allowed(contract, version, CONTRACT_NAME, CONTRACT_VERSION)
+}

@@ -1,0 +1,256 @@
+//! Owner actions: listing underlyings, collateral and markets, risk parameters, ownership.
+//! Every parameter set is validated by the margin engine's own checks.
+
+use ballast_risk::model::{CollateralAsset, Market, RiskParams, Underlying};
+use ballast_risk::validate;
+use cosmwasm_std::{Addr, Decimal, DepsMut, MessageInfo, Order, Response, SignedDecimal, Storage};
+use cw_storage_plus::Map;
+
+use ballast_types::clearinghouse::{
+    AssetInfo, CollateralConfig, MarketConfig, RiskConfig, UnderlyingConfig,
+};
+
+use crate::error::{ContractError, ContractResult};
+use crate::state::{
+    COLLATERALS, COLLATERAL_BY_ASSET, CONFIG, MARKETS, MAX_COLLATERALS, MAX_DECIMALS, MAX_MARKETS,
+    MAX_UNDERLYINGS, UNDERLYINGS,
+};
+
+const MAX_ID: usize = 32;
+
+pub fn ensure_owner(storage: &dyn Storage, sender: &Addr) -> ContractResult<()> {
+    cw_ownable::assert_owner(storage, sender).map_err(|_| ContractError::Unauthorized {})
+}
+
+fn check_id(what: &str, id: &str) -> ContractResult<()> {
+    if id.is_empty()
+        || id.len() > MAX_ID
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
+        return Err(ContractError::InvalidConfig {
+            what: format!("{what} id {id:?}"),
+            reason: "1 to 32 characters of [A-Za-z0-9-_.]".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Refuses a new entry once `map` holds `max` (bounded count: at most max + 1 keys read).
+fn ensure_room<T>(
+    storage: &dyn Storage,
+    map: &Map<&str, T>,
+    id: &str,
+    kind: &'static str,
+    max: usize,
+) -> ContractResult<()>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    if map.has(storage, id) {
+        return Ok(());
+    }
+    let n = map
+        .keys(storage, None, None, Order::Ascending)
+        .take(max + 1)
+        .count();
+    if n >= max {
+        return Err(ContractError::TooMany { kind, max });
+    }
+    Ok(())
+}
+
+/// The engine's parameters for a risk configuration at block time `now`, with the
+/// reference given as an index (resolved by the caller).
+pub fn risk_params(risk: &RiskConfig, now: u64, reference: Option<usize>) -> RiskParams {
+    RiskParams {
+        z: risk.z,
+        horizon_secs: risk.horizon_secs,
+        im_multiplier: risk.im_multiplier,
+        extreme_multiple: risk.extreme_multiple,
+        extreme_weight: risk.extreme_weight,
+        stress: risk.stress,
+        reference,
+        max_vol: risk.max_vol,
+        now,
+    }
+}
+
+pub fn validate_risk(storage: &dyn Storage, risk: &RiskConfig) -> ContractResult<()> {
+    if let Some(r) = &risk.reference {
+        if !UNDERLYINGS.has(storage, r) {
+            return Err(ContractError::NotListed {
+                kind: "underlying",
+                id: r.clone(),
+            });
+        }
+    }
+    validate::params(&risk_params(risk, 0, risk.reference.as_ref().map(|_| 0)), 1)?;
+    Ok(())
+}
+
+pub fn set_risk(deps: DepsMut, info: MessageInfo, risk: RiskConfig) -> ContractResult<Response> {
+    ensure_owner(deps.storage, &info.sender)?;
+    validate_risk(deps.storage, &risk)?;
+    CONFIG.update(deps.storage, |mut c| -> ContractResult<_> {
+        c.risk = risk;
+        Ok(c)
+    })?;
+    Ok(Response::new().add_attribute("action", "set_risk"))
+}
+
+pub fn set_underlying(
+    deps: DepsMut,
+    info: MessageInfo,
+    name: String,
+    config: UnderlyingConfig,
+) -> ContractResult<Response> {
+    ensure_owner(deps.storage, &info.sender)?;
+    check_id("underlying", &name)?;
+    let max_vol = CONFIG.load(deps.storage)?.risk.max_vol;
+    // Market data is not part of the configuration: check the parameters with a neutral quote.
+    let probe = Underlying {
+        name: name.clone(),
+        price: SignedDecimal::one(),
+        vol: max_vol,
+        option_vol: max_vol,
+        beta: SignedDecimal::one(),
+        resid_vol: SignedDecimal::zero(),
+        range_floor: config.range_floor,
+        resid_floor: config.resid_floor,
+        vol_up: config.vol_up,
+        vol_jump: config.vol_jump,
+        vol_down: config.vol_down,
+    };
+    validate::underlying(&probe, max_vol)?;
+    ensure_room(
+        deps.storage,
+        &UNDERLYINGS,
+        &name,
+        "underlyings",
+        MAX_UNDERLYINGS,
+    )?;
+    UNDERLYINGS.save(deps.storage, &name, &config)?;
+    Ok(Response::new()
+        .add_attribute("action", "set_underlying")
+        .add_attribute("underlying", name))
+}
+
+pub fn set_collateral(
+    deps: DepsMut,
+    info: MessageInfo,
+    id: String,
+    config: CollateralConfig,
+) -> ContractResult<Response> {
+    ensure_owner(deps.storage, &info.sender)?;
+    check_id("collateral", &id)?;
+    let settlement = CONFIG.load(deps.storage)?.settlement_denom;
+    let key = match &config.asset {
+        AssetInfo::Native { denom } if *denom == settlement => {
+            return Err(ContractError::InvalidConfig {
+                what: format!("collateral {id}"),
+                reason: "the settlement denom is the settlement balance, not a collateral".into(),
+            })
+        }
+        AssetInfo::Native { denom } => denom.clone(),
+        AssetInfo::Cw20 { address } => deps.api.addr_validate(address)?.to_string(),
+    };
+    if let Some(old) = COLLATERALS.may_load(deps.storage, &id)? {
+        if old.asset != config.asset {
+            return Err(ContractError::Immutable {
+                what: format!("collateral {id} asset"),
+            });
+        }
+    } else if COLLATERAL_BY_ASSET.has(deps.storage, &key) {
+        return Err(ContractError::InvalidConfig {
+            what: format!("collateral {id}"),
+            reason: format!("{key} is already listed under another id"),
+        });
+    }
+    let link = match &config.link {
+        Some(l) => {
+            if !UNDERLYINGS.has(deps.storage, &l.underlying) {
+                return Err(ContractError::NotListed {
+                    kind: "underlying",
+                    id: l.underlying.clone(),
+                });
+            }
+            Some(ballast_risk::model::CollateralLink {
+                underlying: 0,
+                beta: l.beta,
+            })
+        }
+        None => None,
+    };
+    let probe = CollateralAsset {
+        name: id.clone(),
+        price: SignedDecimal::one(),
+        weight: SignedDecimal::try_from(config.weight)
+            .map_err(|_| ContractError::Overflow("weight"))?,
+        link,
+    };
+    validate::collateral(&probe, 1)?;
+    if config.decimals > MAX_DECIMALS {
+        return Err(ContractError::InvalidConfig {
+            what: format!("collateral {id} decimals"),
+            reason: "at most 18".into(),
+        });
+    }
+    if config.weight > Decimal::one() {
+        return Err(ContractError::InvalidConfig {
+            what: format!("collateral {id} weight"),
+            reason: "above 1".into(),
+        });
+    }
+    ensure_room(
+        deps.storage,
+        &COLLATERALS,
+        &id,
+        "collaterals",
+        MAX_COLLATERALS,
+    )?;
+    COLLATERAL_BY_ASSET.save(deps.storage, &key, &id)?;
+    COLLATERALS.save(deps.storage, &id, &config)?;
+    Ok(Response::new()
+        .add_attribute("action", "set_collateral")
+        .add_attribute("collateral", id))
+}
+
+pub fn set_market(
+    deps: DepsMut,
+    info: MessageInfo,
+    id: String,
+    config: MarketConfig,
+) -> ContractResult<Response> {
+    ensure_owner(deps.storage, &info.sender)?;
+    check_id("market", &id)?;
+    if !UNDERLYINGS.has(deps.storage, &config.underlying) {
+        return Err(ContractError::NotListed {
+            kind: "underlying",
+            id: config.underlying.clone(),
+        });
+    }
+    if let Some(old) = MARKETS.may_load(deps.storage, &id)? {
+        if old.underlying != config.underlying || old.instrument != config.instrument {
+            return Err(ContractError::Immutable {
+                what: format!("market {id} underlying and instrument"),
+            });
+        }
+    }
+    let probe = Market {
+        underlying: 0,
+        instrument: config.instrument.clone(),
+        initial: config.initial.clone(),
+        maintenance: config.maintenance.clone(),
+        depth: config.depth,
+        impact: config.impact,
+        floor: config.floor,
+    };
+    validate::market(&probe, 0, 1)?;
+    ensure_room(deps.storage, &MARKETS, &id, "markets", MAX_MARKETS)?;
+    MARKETS.save(deps.storage, &id, &config)?;
+    Ok(Response::new()
+        .add_attribute("action", "set_market")
+        .add_attribute("market", id))
+}

@@ -1,0 +1,4 @@
+pub mod account;
+pub mod admin;
+pub mod callback;
+pub mod funds;

@@ -1,0 +1,238 @@
+//! Messages of the clearinghouse: listing, accounts, collateral in and out, margin queries.
+//!
+//! Units. Token amounts are integers in each token's base unit (`Uint128`; the settlement
+//! balance is signed, `Int128`). The oracle quotes whole units in whole settlement units
+//! (ATOM = 10.5 USD); the clearinghouse scales with the decimals given at listing. Position
+//! sizes are in whole units of the underlying. Margin reports are in settlement base units.
+
+use ballast_risk::model::{Fractions, Instrument};
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Decimal, Int128, SignedDecimal, Uint128};
+use cw20::Cw20ReceiveMsg;
+
+#[cw_serde]
+pub struct InstantiateMsg {
+    pub owner: String,
+    /// The oracle contract every price and volatility comes from.
+    pub oracle: String,
+    /// Native denom of the settlement asset (a stable coin; price 1 by definition).
+    pub settlement_denom: String,
+    /// Decimals of the settlement denom (6 for uusdc), at most 18.
+    pub settlement_decimals: u8,
+    pub risk: RiskConfig,
+}
+
+/// Engine-wide risk parameters (see ballast-risk `RiskParams`).
+#[cw_serde]
+pub struct RiskConfig {
+    pub z: SignedDecimal,
+    pub horizon_secs: u64,
+    pub im_multiplier: SignedDecimal,
+    pub extreme_multiple: SignedDecimal,
+    pub extreme_weight: SignedDecimal,
+    pub stress: SignedDecimal,
+    pub max_vol: SignedDecimal,
+    /// Name of the reference underlying of the factor model, once listed.
+    pub reference: Option<String>,
+}
+
+#[cw_serde]
+pub enum AssetInfo {
+    Native { denom: String },
+    Cw20 { address: String },
+}
+
+/// An underlying: its oracle asset and scenario parameters (see ballast-risk `Underlying`).
+#[cw_serde]
+pub struct UnderlyingConfig {
+    pub oracle_asset: String,
+    pub range_floor: SignedDecimal,
+    pub resid_floor: SignedDecimal,
+    pub vol_up: SignedDecimal,
+    pub vol_jump: SignedDecimal,
+    pub vol_down: SignedDecimal,
+}
+
+#[cw_serde]
+pub struct CollateralLinkConfig {
+    /// Name of a listed underlying.
+    pub underlying: String,
+    pub beta: SignedDecimal,
+}
+
+#[cw_serde]
+pub struct CollateralConfig {
+    pub asset: AssetInfo,
+    /// Decimals of the token (6 for uatom), at most 18.
+    pub decimals: u8,
+    /// Oracle asset that prices one whole token.
+    pub oracle_asset: String,
+    /// Weight in (0, 1]: the share of its value that counts as margin.
+    pub weight: Decimal,
+    /// Concentration cap: the most of this token the clearinghouse accepts in total.
+    pub cap: Uint128,
+    /// How it co-moves with an underlying in portfolio-margin scenarios.
+    pub link: Option<CollateralLinkConfig>,
+}
+
+#[cw_serde]
+pub struct MarketConfig {
+    /// Name of a listed underlying.
+    pub underlying: String,
+    pub instrument: Instrument,
+    pub initial: Fractions,
+    pub maintenance: Fractions,
+    /// Size add-on: `|N|·impact·√(|N|/depth)`, N in settlement base units.
+    pub depth: SignedDecimal,
+    pub impact: SignedDecimal,
+    /// Per-position maintenance floor, fraction of notional.
+    pub floor: SignedDecimal,
+}
+
+#[cw_serde]
+pub enum AccountMode {
+    /// Standard margin, positions in this market only.
+    Isolated {
+        market: String,
+    },
+    Cross,
+    Portfolio,
+}
+
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// Owner: list or update an underlying.
+    SetUnderlying {
+        name: String,
+        config: UnderlyingConfig,
+    },
+    /// Owner: list or update a collateral asset (the asset itself cannot change once listed).
+    SetCollateral {
+        id: String,
+        config: CollateralConfig,
+    },
+    /// Owner: list or update a market (its underlying and instrument cannot change).
+    SetMarket { id: String, config: MarketConfig },
+    /// Owner: replace the engine-wide risk parameters.
+    SetRisk { risk: RiskConfig },
+    /// Open the sender's account `sub_id` with a margin mode.
+    CreateAccount { sub_id: u32, mode: AccountMode },
+    /// Deposit the attached native coin (exactly one listed denom) into the sender's account.
+    Deposit { sub_id: u32 },
+    /// cw20 deposit: `msg` is a [`ReceiveMsg`]; only a listed cw20 collateral may call.
+    Receive(Cw20ReceiveMsg),
+    /// Withdraw collateral to the sender; the account must stay at or above initial margin.
+    Withdraw {
+        sub_id: u32,
+        collateral: String,
+        amount: Uint128,
+    },
+    /// Two-step ownership transfer (cw-ownable): the owner proposes, the new owner accepts.
+    UpdateOwnership(cw_ownable::Action),
+    /// Internal: callbacks the contract sends itself; any other sender is refused.
+    Callback(CallbackMsg),
+}
+
+#[cw_serde]
+pub enum ReceiveMsg {
+    Deposit { sub_id: u32 },
+}
+
+#[cw_serde]
+pub enum CallbackMsg {
+    /// The account must be at or above initial margin after the user's actions.
+    AssertInitialMargin { owner: String, sub_id: u32 },
+}
+
+#[cw_serde]
+pub struct MigrateMsg {}
+
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    #[returns(ConfigResponse)]
+    Config {},
+    #[returns(cw_ownable::Ownership<String>)]
+    Ownership {},
+    /// Paginated in name order (limit ≤ 30).
+    #[returns(Vec<NamedUnderlying>)]
+    Underlyings {
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    #[returns(Vec<NamedCollateral>)]
+    Collaterals {
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    #[returns(Vec<NamedMarket>)]
+    Markets {
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    #[returns(AccountResponse)]
+    Account { owner: String, sub_id: u32 },
+    /// An owner's accounts in sub-id order.
+    #[returns(Vec<AccountResponse>)]
+    Accounts {
+        owner: String,
+        start_after: Option<u32>,
+        limit: Option<u32>,
+    },
+    /// The account's full margin report at fresh oracle prices.
+    #[returns(ballast_risk::model::MarginReport)]
+    Margin { owner: String, sub_id: u32 },
+    /// The report as it would be after withdrawing `amount` of `collateral` (no state change).
+    #[returns(ballast_risk::model::MarginReport)]
+    WhatIfWithdraw {
+        owner: String,
+        sub_id: u32,
+        collateral: String,
+        amount: Uint128,
+    },
+}
+
+#[cw_serde]
+pub struct ConfigResponse {
+    pub oracle: String,
+    pub settlement_denom: String,
+    pub settlement_decimals: u8,
+    pub risk: RiskConfig,
+}
+
+#[cw_serde]
+pub struct NamedUnderlying {
+    pub name: String,
+    pub config: UnderlyingConfig,
+}
+
+#[cw_serde]
+pub struct NamedCollateral {
+    pub id: String,
+    pub config: CollateralConfig,
+    /// Total deposited across all accounts (what the cap limits).
+    pub total: Uint128,
+}
+
+#[cw_serde]
+pub struct NamedMarket {
+    pub id: String,
+    pub config: MarketConfig,
+}
+
+#[cw_serde]
+pub struct Holding {
+    pub collateral: String,
+    pub amount: Uint128,
+}
+
+#[cw_serde]
+pub struct AccountResponse {
+    pub owner: String,
+    pub sub_id: u32,
+    pub mode: AccountMode,
+    /// Signed settlement balance, base units.
+    pub settlement: Int128,
+    /// Non-settlement collateral, in collateral-id order.
+    pub collateral: Vec<Holding>,
+}
