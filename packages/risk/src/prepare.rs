@@ -273,11 +273,8 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
             let u = &ctx.underlyings[r];
             validate::underlying(u, p.max_vol)?;
             let sigma = q(u.vol)?;
-            Some((
-                r,
-                range_fraction(q(u.range_floor)?, z, sigma, sqrt_h)?,
-                sigma,
-            ))
+            let floor = q(u.range_floor)?;
+            Some((r, range_fraction(floor, z, sigma, sqrt_h)?, sigma, floor))
         }
         None => None,
     };
@@ -296,14 +293,18 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
             sigma.checked_mul(Q::ONE.checked_sub(q(u.vol_down)?)?)?,
         ];
         let jump_per_move = sigma.checked_mul(q(u.vol_jump)?)?.checked_div(range)?;
-        // The factor model's inputs, made coherent: a beta or a residual that would explain
-        // more than the underlying's own volatility is cut back to it (|β|·σ_ref ≤ σ and
-        // σ_resid ≤ σ), as any estimate from one price history satisfies.
+        // The factor model's inputs, made coherent with σ: |β|·σ_ref ≤ σ, and the residual
+        // explains at least what β does not (σ_resid² ≥ σ² − β²·σ_ref²; a young oracle with
+        // no covariance yet reports β = 0 and no residual: the underlying is then all
+        // residual). With stress ≥ 1, β·R_ref + D reaches the underlying's own range, so the
+        // factor model may credit correlation but never make a lone position cheaper; the
+        // floors get the same guarantee from D ≥ floor_u − |β|·floor_ref. Every term grows
+        // with volatility, so margin does too.
         let own_sigma = q(u.vol)?;
         let factor = match reference {
-            Some((r, ref_range, ref_sigma)) if r != index => {
-                let beta = q(u.beta)?;
+            Some((r, ref_range, ref_sigma, ref_floor)) if r != index => {
                 let max_beta = own_sigma.checked_div(ref_sigma)?;
+                let beta = q(u.beta)?;
                 let beta = if beta.abs() > max_beta {
                     if beta.is_negative() {
                         max_beta.negated()
@@ -313,13 +314,20 @@ pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepar
                 } else {
                     beta
                 };
-                let resid = q(u.resid_vol)?.min(own_sigma);
+                let explained = beta.checked_mul(ref_sigma)?;
+                let unexplained = own_sigma
+                    .checked_mul(own_sigma)?
+                    .checked_sub(explained.checked_mul(explained)?)?
+                    .max(Q::ZERO);
+                let resid = q(u.resid_vol)?.min(own_sigma).max(sqrt(unexplained)?);
                 let d = range_fraction(q(u.resid_floor)?, z.checked_mul(stress)?, resid, sqrt_h)?;
-                // The factor model may only credit correlation, never make a lone position
-                // cheaper than its own range: β·R_ref + D reaches at least R_u (a young
-                // oracle with no covariance yet, β = 0, leaves the underlying on its own R).
-                let d = d.max(range.checked_sub(beta.abs().checked_mul(ref_range)?)?);
-                Factor::Linked { ref_range, beta, d }
+                let floor_gap =
+                    q(u.range_floor)?.checked_sub(beta.abs().checked_mul(ref_floor)?)?;
+                Factor::Linked {
+                    ref_range,
+                    beta,
+                    d: d.max(floor_gap),
+                }
             }
             Some(_) => Factor::Reference,
             None => Factor::Independent,

@@ -57,8 +57,11 @@ pub fn params(p: &RiskParams, underlyings: usize) -> RiskResult<()> {
     if p.extreme_weight <= zero() || p.extreme_weight > one() {
         return Err(RiskError::param("extreme_weight", "must lie in (0, 1]"));
     }
-    if p.stress <= zero() {
-        return Err(RiskError::param("stress", "must be positive"));
+    if p.stress < one() {
+        return Err(RiskError::param(
+            "stress",
+            "must be at least 1: the breakdown move may not credit more than the data supports",
+        ));
     }
     if p.max_vol <= zero() || p.max_vol > SignedDecimal::percent(2000) {
         return Err(RiskError::param("max_vol", "must lie in (0, 20]"));

@@ -160,7 +160,10 @@ pub(crate) fn btc_eth_pair_portfolio_margin_matches_formula() {
     let n = 990_000.0;
     let r_btc = range(0.03, 0.6);
     let r_eth = range(0.03, 0.8);
-    let dd = 0.02f64.max(1.25 * 6.75 * 0.42 * sqrt_h());
+    // The engine makes the residual coherent: at least what β leaves unexplained,
+    // √(0.8² − (1.13·0.6)²) ≈ 0.4247 > 0.42.
+    let resid = 0.42f64.max((0.8f64 * 0.8 - (1.13f64 * 0.6).powi(2)).sqrt());
+    let dd = 0.02f64.max(1.25 * 6.75 * resid * sqrt_h());
     let points = [
         (-2.0, 0.35),
         (-1.0, 1.0),

@@ -103,13 +103,10 @@ proptest! {
     /// - Cross and Portfolio: 1–3 underlyings without range or residual floors (the grid is
     ///   then proportional to σ).
     ///
-    /// It does NOT hold in general. Portfolio MM falls when vols rise for (i) multi-underlying
-    /// hedges where a range floor or the ±R_u cap binds on one leg (the other leg's hedge
-    /// credit grows, the capped leg's loss does not), (ii) options whenever R sits on its
-    /// range floor (the move is fixed while the option's convexity changes), (iii) short
-    /// options at high σ√τ (the premium saturates), and Cross MM falls for (iv) short
-    /// in-the-money options through the delta-based size add-on. Each has a pinned,
-    /// `#[ignore]`d reproduction below (`vol_rise_*`).
+    /// Left out, with reasons: option books (with R on its floor or a saturating premium
+    /// their MM can fall, pinned as `#[ignore]`d cases in `limits.rs`), and cross-underlying
+    /// hedges where one leg sits on its range floor and is capped at it while the reference
+    /// leg's range, and so its hedge credit, grows (dips of a few basis points of MM seen).
     #[test]
     fn margin_never_decreases_when_volatility_rises(
         s in spec(3, 5).prop_map(linear_only),
@@ -132,6 +129,14 @@ proptest! {
             }
         };
         let (ctx, acct) = build(&s);
+        // Prices cannot fall below zero: once an extreme move reaches the engine's −99 % cap
+        // (300 %+ volatility, or collateral with β > 1 near it) losses saturate while a
+        // hedge's gains do not, and margin may legitimately stop growing. Keep k below that.
+        let beta_c = s.coll.link.map(|(_, b)| b.abs()).unwrap_or(0.0).max(1.0);
+        let widest = s.unds.iter().map(|u| u.vol).fold(0.0, f64::max);
+        let h = (s.params.horizon_secs as f64 / YEAR_SECS as f64).sqrt();
+        let k_cap = 0.9 / (2.0 * s.params.extreme_multiple * s.params.z * widest * h * beta_c);
+        let k = k.min(k_cap).max(1.0);
         let hot = raise_vols(&ctx, k);
         for mode in modes {
             let before = run(&acct, &ctx, mode.clone())?;
