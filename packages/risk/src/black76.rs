@@ -54,6 +54,7 @@ fn intrinsic(kind: OptionKind, k: Q) -> RiskResult<Quote> {
 /// Black-76 quote for strike/forward `k`, volatility `sigma` (annualised) and time to
 /// expiry `tau` (years). All inputs must be positive (checked by the caller's validation;
 /// here `k ≤ 0` is a domain error from `ln`).
+#[inline(never)]
 pub fn quote(kind: OptionKind, k: Q, sigma: Q, tau: Q) -> RiskResult<Quote> {
     let sqrt_tau = sqrt(tau)?;
     let s = sigma.checked_mul(sqrt_tau)?;
@@ -88,6 +89,7 @@ pub fn quote(kind: OptionKind, k: Q, sigma: Q, tau: Q) -> RiskResult<Quote> {
 
 /// Premium ÷ F only (the scenario grid's hot path): `ln_k` = ln(k) and `s` = σ√τ are
 /// passed in, and φ(d₂) comes from φ(d₁)/k, so one `exp` serves both tails.
+#[inline(never)]
 pub fn price(kind: OptionKind, k: Q, ln_k: Q, s: Q) -> RiskResult<Q> {
     if s < MIN_STDDEV || ln_k.abs() > s.checked_mul(Q::from_int(MAX_MONEYNESS_SIGMAS))? {
         return Ok(intrinsic(kind, k)?.price);

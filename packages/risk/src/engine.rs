@@ -115,6 +115,7 @@ pub fn margin(account: &Account, ctx: &RiskContext, mode: &MarginMode) -> RiskRe
 }
 
 /// (initial, maintenance) requirement of one position in standard mode.
+#[inline(never)]
 fn standard_requirement(
     prep: &Prepared,
     p: &PreparedPosition,
@@ -166,6 +167,7 @@ fn standard_requirement(
 }
 
 /// Per-underlying loss tables and each position's own worst (weighted) scenario loss.
+#[inline(never)]
 fn tables(prep: &Prepared) -> RiskResult<(Vec<Table>, Vec<SignedDecimal>)> {
     let mut out = Vec::with_capacity(prep.underlyings.len());
     let mut standalone = vec![zero(); prep.positions.len()];
@@ -233,6 +235,7 @@ fn weighted(prep: &Prepared, j: usize, loss: SignedDecimal) -> RiskResult<Signed
 }
 
 /// max over factor points and volatility states of the worst candidate in the band.
+#[inline(never)]
 fn worst_in_bands(
     prep: &Prepared,
     u: &crate::prepare::PreparedUnderlying,
@@ -252,6 +255,7 @@ fn worst_in_bands(
     Ok(worst)
 }
 
+#[inline(never)]
 fn worst_scenario(
     prep: &Prepared,
     tables: &[Table],
@@ -304,6 +308,7 @@ fn worst_scenario(
     ))
 }
 
+#[inline(never)]
 fn greeks(prep: &Prepared) -> RiskResult<Vec<Greeks>> {
     let point = SignedDecimal::percent(1);
     let mut out = Vec::with_capacity(prep.underlyings.len());

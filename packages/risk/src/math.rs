@@ -54,6 +54,7 @@ pub const EXP_MIN: Q = Q::dec(-277, 1);
 pub const INV_SQRT_2PI: Q = Q::dec(398_942_280_401_432_678, 18);
 
 /// eˣ.
+#[inline(never)]
 pub fn exp(x: Q) -> RiskResult<Q> {
     if x > EXP_MAX {
         return Err(RiskError::Domain {
@@ -92,6 +93,7 @@ pub fn exp(x: Q) -> RiskResult<Q> {
 }
 
 /// Natural logarithm; x must be positive.
+#[inline(never)]
 pub fn ln(x: Q) -> RiskResult<Q> {
     if x.raw() <= 0 {
         return Err(RiskError::Domain {
@@ -186,6 +188,7 @@ pub fn norm_cdf(x: Q) -> RiskResult<Q> {
 
 /// N(x) when e^(−x²/2) is already known (Black-76 derives φ(d₂) from φ(d₁) without a
 /// second `exp`). Same precision as [`norm_cdf`] given an exact `e`.
+#[inline(never)]
 pub fn norm_cdf_given_exp(x: Q, e: Q) -> RiskResult<Q> {
     let ax = x.abs();
     let tail = if ax >= CDF_CUTOFF {

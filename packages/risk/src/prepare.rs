@@ -151,6 +151,7 @@ fn idx_err(what: &'static str, index: usize) -> RiskError {
     RiskError::UnknownIndex { what, index }
 }
 
+#[inline(never)]
 pub fn prepare<'a>(account: &Account, ctx: &'a RiskContext) -> RiskResult<Prepared<'a>> {
     let p = &ctx.params;
     validate::params(p, ctx.underlyings.len())?;
@@ -383,6 +384,7 @@ enum Factor {
 /// Within that band the candidates are the band's ends and the grid points f·R_u inside it.
 /// Without a reference, every underlying ranges freely over its own grid. No move takes a
 /// price below 1 % of its current value.
+#[inline(never)]
 fn candidates(range: Q, factor: Factor, extreme: Q) -> RiskResult<(Vec<Q>, [Vec<usize>; POINTS])> {
     let mut cands = Vec::with_capacity(3 * POINTS);
     let mut band: [Vec<usize>; POINTS] = Default::default();
@@ -447,6 +449,7 @@ fn candidates(range: Q, factor: Factor, extreme: Q) -> RiskResult<(Vec<Q>, [Vec<
 impl PreparedPosition<'_> {
     /// Loss (positive = loss, rounded up) of this position if its underlying moves by
     /// `c.mv` (fraction) and volatility becomes `sigma`.
+    #[inline(never)]
     pub fn loss(&self, c: &Candidate, sigma: Q) -> RiskResult<SignedDecimal> {
         match &self.option {
             None => mul_q_up(self.size_forward, c.mv.negated()),
