@@ -7,7 +7,7 @@ use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Resp
 use ballast_types::clearinghouse::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::{ContractError, ContractResult};
-use crate::execute::{account, admin, callback, funds};
+use crate::execute::{account, admin, callback, funds, trade};
 use crate::query;
 use crate::state::{Config, CONFIG, MAX_DECIMALS};
 
@@ -79,6 +79,16 @@ pub fn execute(
             collateral,
             amount,
         } => funds::withdraw(deps, env, info, sub_id, collateral, amount),
+        ExecuteMsg::SettleMatch {
+            maker,
+            taker,
+            size,
+            price,
+        } => trade::settle_match(deps, env, info, maker, taker, size, price),
+        ExecuteMsg::CancelOrder { order } => trade::cancel_order(deps, info, order),
+        ExecuteMsg::SetMinNonce { sub_id, min_nonce } => {
+            trade::set_min_nonce(deps, info, sub_id, min_nonce)
+        }
         ExecuteMsg::UpdateOwnership(action) => {
             let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)
                 .map_err(|_| ContractError::Unauthorized {})?;
@@ -110,6 +120,11 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
             start_after,
             limit,
         } => to_json_binary(&query::accounts(deps, owner, start_after, limit)?)?,
+        QueryMsg::Positions { owner, sub_id } => {
+            to_json_binary(&query::positions(deps, owner, sub_id)?)?
+        }
+        QueryMsg::OrderStatus { order } => to_json_binary(&query::order_status(deps, order)?)?,
+        QueryMsg::Fees {} => to_json_binary(&query::fees(deps)?)?,
         QueryMsg::Margin { owner, sub_id } => {
             to_json_binary(&query::margin(deps, &env, owner, sub_id, None)?)?
         }

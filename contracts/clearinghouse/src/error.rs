@@ -79,6 +79,74 @@ pub enum ContractError {
         required: String,
     },
 
+    #[error("order: {0}")]
+    Order(#[from] ballast_types::order::OrderError),
+
+    #[error("order signed for chain {signed_for}, this is {chain}")]
+    WrongChain { signed_for: String, chain: String },
+
+    #[error("order signed for contract {signed_for}, not this one")]
+    WrongContract { signed_for: String },
+
+    #[error("order expired at {expiry} (now {now})")]
+    OrderExpired { expiry: u64, now: u64 },
+
+    #[error("order {hash} was cancelled")]
+    OrderCancelled { hash: String },
+
+    #[error("order nonce {nonce} is below the account's minimum {min_nonce}")]
+    NonceTooLow { nonce: u64, min_nonce: u64 },
+
+    #[error("the minimum nonce can only rise: now {current}, asked {requested}")]
+    NonceNotRaised { current: u64, requested: u64 },
+
+    #[error("fill of {fill} exceeds the order's remaining size ({filled} of {order_size} filled)")]
+    Overfill {
+        order_size: String,
+        filled: String,
+        fill: String,
+    },
+
+    #[error(
+        "prices do not cross: buy limit {buy_limit}, sell limit {sell_limit}, fill at {price}"
+    )]
+    NotCrossing {
+        buy_limit: String,
+        sell_limit: String,
+        price: String,
+    },
+
+    #[error("price {price} is not a multiple of the tick {tick}")]
+    OffTick { price: String, tick: String },
+
+    #[error("size {size} is not a multiple of the lot {lot}")]
+    OffLot { size: String, lot: String },
+
+    #[error("size and price must be positive")]
+    ZeroSizeOrPrice {},
+
+    #[error("the two orders are for different markets")]
+    MarketMismatch {},
+
+    #[error("the two orders are on the same side")]
+    SameSide {},
+
+    #[error("self-trade: both orders belong to {owner}")]
+    SelfTrade { owner: String },
+
+    #[error("account is isolated in {market}, the order trades {traded}")]
+    IsolatedElsewhere { market: String, traded: String },
+
+    #[error("market {market} expired at {expiry}")]
+    MarketExpired { market: String, expiry: u64 },
+
+    #[error("open interest of {market} would be {open_interest}, above its cap {cap}")]
+    OpenInterestCap {
+        market: String,
+        open_interest: String,
+        cap: String,
+    },
+
     #[error("oracle: {0}")]
     Oracle(String),
 

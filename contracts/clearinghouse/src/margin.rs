@@ -8,7 +8,7 @@
 use ballast_risk::engine::margin;
 use ballast_risk::model::{
     Account as RiskAccount, CollateralAsset, CollateralLink, Holding as RiskHolding, MarginMode,
-    MarginReport, RiskContext, Underlying,
+    MarginReport, Market, Position as RiskPosition, RiskContext, Underlying,
 };
 use cosmwasm_std::{Addr, Decimal, Deps, Env, Int128, Order, SignedDecimal, Uint128};
 
@@ -18,7 +18,8 @@ use ballast_types::oracle::{PriceResponse, QueryMsg as OracleQuery, VolatilityRe
 use crate::error::{ContractError, ContractResult};
 use crate::execute::admin::risk_params;
 use crate::state::{
-    Config, ACCOUNTS, COLLATERALS, CONFIG, HOLDINGS, MAX_COLLATERALS, MAX_DECIMALS, UNDERLYINGS,
+    Config, Position, ACCOUNTS, COLLATERALS, CONFIG, HOLDINGS, MARKETS, MAX_COLLATERALS,
+    MAX_DECIMALS, MAX_MARKETS, POSITIONS, UNDERLYINGS,
 };
 
 /// An asset without volatility history (a young oracle) is margined with at least this σ;
@@ -207,6 +208,47 @@ pub fn account_report_after(
             amount: unsigned_units(amount)?,
         });
     }
+    // Positions: the engine sees each position's value as size × (mark − entry) and the
+    // settlement as quote + Σ size × entry, which is the same equity as quote + Σ size × mark
+    // but keeps the engine's collateral value (and capital efficiency) about deposits.
+    let positions: Vec<(String, Position)> = POSITIONS
+        .prefix((owner, sub_id))
+        .range(deps.storage, None, None, Order::Ascending)
+        .take(MAX_MARKETS)
+        .collect::<Result<_, _>>()?;
+    let mut cost = SignedDecimal::zero();
+    let mut isolated_index = None;
+    for (id, p) in positions {
+        let m = MARKETS.load(deps.storage, &id)?;
+        let underlying = b.underlying(&m.underlying)?;
+        b.ctx.markets.push(Market {
+            underlying,
+            instrument: m.instrument,
+            initial: m.initial,
+            maintenance: m.maintenance,
+            depth: m.depth,
+            impact: m.impact,
+            floor: m.floor,
+        });
+        let index = b.ctx.markets.len() - 1;
+        if matches!(&account.mode, AccountMode::Isolated { market } if *market == id) {
+            isolated_index = Some(index);
+        }
+        cost = p
+            .size
+            .checked_mul(p.entry_price)
+            .and_then(|c| cost.checked_add(c))
+            .map_err(|_| ContractError::Overflow("cost basis"))?;
+        risk_account.positions.push(RiskPosition {
+            market: index,
+            size: p.size,
+            entry_price: p.entry_price,
+        });
+    }
+    risk_account.settlement = risk_account
+        .settlement
+        .checked_add(cost)
+        .map_err(|_| ContractError::Overflow("settlement"))?;
     // The reference matters only when some underlying is in play.
     if !b.names.is_empty() {
         if let Some(r) = b.config.risk.reference.clone() {
@@ -215,9 +257,9 @@ pub fn account_report_after(
         }
     }
     let mode = match &account.mode {
-        // No position is loaded yet outside this market, so any index names "this market".
+        // Without a position in its market, an index past the end names "that market".
         AccountMode::Isolated { .. } => MarginMode::Isolated {
-            market: b.ctx.markets.len(),
+            market: isolated_index.unwrap_or(b.ctx.markets.len()),
         },
         AccountMode::Cross => MarginMode::Cross,
         AccountMode::Portfolio => MarginMode::Portfolio,

@@ -5,13 +5,14 @@ use cw_storage_plus::{Bound, Map};
 
 use ballast_types::clearinghouse::{
     AccountResponse, ConfigResponse, Holding, NamedCollateral, NamedMarket, NamedUnderlying,
+    OrderStatus, PositionResponse,
 };
 
 use crate::error::{ContractError, ContractResult};
 use crate::margin::{account_report_after, Withdrawal};
 use crate::state::{
-    Account, ACCOUNTS, COLLATERALS, COLLATERAL_TOTAL, CONFIG, HOLDINGS, MARKETS, MAX_COLLATERALS,
-    UNDERLYINGS,
+    Account, ACCOUNTS, CANCELLED, COLLATERALS, COLLATERAL_TOTAL, CONFIG, FEES, FILLED, HOLDINGS,
+    MARKETS, MAX_COLLATERALS, MIN_NONCE, POSITIONS, UNDERLYINGS,
 };
 
 const DEFAULT_LIMIT: u32 = 10;
@@ -153,4 +154,41 @@ pub fn margin(
         amount: *a,
     });
     account_report_after(deps, env, &owner, sub_id, w)
+}
+
+pub fn positions(deps: Deps, owner: String, sub_id: u32) -> ContractResult<Vec<PositionResponse>> {
+    let owner = deps.api.addr_validate(&owner)?;
+    POSITIONS
+        .prefix((&owner, sub_id))
+        .range(deps.storage, None, None, Order::Ascending)
+        .take(crate::state::MAX_MARKETS)
+        .map(|r| {
+            let (market, p) = r?;
+            Ok(PositionResponse {
+                market,
+                size: p.size,
+                entry_price: p.entry_price,
+            })
+        })
+        .collect()
+}
+
+pub fn order_status(deps: Deps, order: ballast_types::order::Order) -> ContractResult<OrderStatus> {
+    let hash = order.hash();
+    let min_nonce = match deps.api.addr_validate(&order.owner) {
+        Ok(owner) => MIN_NONCE
+            .may_load(deps.storage, (&owner, order.sub_id))?
+            .unwrap_or(0),
+        Err(_) => 0,
+    };
+    Ok(OrderStatus {
+        hash: hash.to_vec().into(),
+        filled: FILLED.may_load(deps.storage, &hash)?.unwrap_or_default(),
+        cancelled: CANCELLED.has(deps.storage, &hash) || order.nonce < min_nonce,
+        min_nonce,
+    })
+}
+
+pub fn fees(deps: Deps) -> ContractResult<Uint128> {
+    Ok(FEES.may_load(deps.storage)?.unwrap_or_default())
 }

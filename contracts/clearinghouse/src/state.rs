@@ -1,7 +1,7 @@
 //! Storage. The meaning of every key is written next to it; retired keys are never reused.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Int128, Uint128};
+use cosmwasm_std::{Addr, Decimal, Int128, SignedDecimal, Uint128};
 use cw_storage_plus::{Item, Map};
 
 use ballast_types::clearinghouse::{
@@ -28,6 +28,28 @@ pub const HOLDINGS: Map<(&Addr, u32, &str), Uint128> = Map::new("holdings");
 /// Settlement tokens the contract holds for accounts (Σ positive balances − Σ debts is what
 /// the ledger owes; this is the token count, kept for the conservation check).
 pub const SETTLEMENT_TOTAL: Item<Int128> = Item::new("settlement_total");
+
+/// (owner, sub_id, market id) → the account's position in that market (absent when flat).
+pub const POSITIONS: Map<(&Addr, u32, &str), Position> = Map::new("positions");
+/// order hash → size filled so far.
+pub const FILLED: Map<&[u8], Decimal> = Map::new("filled");
+/// order hash → cancelled by its owner.
+pub const CANCELLED: Map<&[u8], bool> = Map::new("cancelled");
+/// (owner, sub_id) → orders with a lower nonce are cancelled.
+pub const MIN_NONCE: Map<(&Addr, u32), u64> = Map::new("min_nonce");
+/// market id → open interest (sum of long sizes).
+pub const OPEN_INTEREST: Map<&str, Decimal> = Map::new("open_interest");
+/// Fees collected, settlement base units (the rounding of every transfer lands here too).
+pub const FEES: Item<Uint128> = Item::new("fees");
+
+#[cw_serde]
+pub struct Position {
+    /// Signed size, units of the underlying.
+    pub size: SignedDecimal,
+    /// Average entry price, settlement base units per unit (display and the engine's
+    /// unrealised-PnL split; the quote balance already holds what was paid).
+    pub entry_price: SignedDecimal,
+}
 
 #[cw_serde]
 pub struct Config {

@@ -4,6 +4,7 @@
 
 mod admin;
 mod funds;
+mod trade;
 
 use ballast_clearinghouse::error::ContractError;
 use ballast_testing::{Suite, SETTLEMENT};
@@ -39,10 +40,11 @@ pub fn inv_conservation(s: &Suite) {
     let accounts = ledger(s);
     let ch = s.ch().clearinghouse.clone();
     let settlement: i128 = accounts.iter().map(|a| a.settlement.i128()).sum();
+    let fees: Uint128 = s.ch_query(&QueryMsg::Fees {}).unwrap();
     assert_eq!(
         s.balance(&ch, SETTLEMENT) as i128,
-        settlement,
-        "settlement tokens vs ledger"
+        settlement + fees.u128() as i128,
+        "settlement tokens vs ledger + fees"
     );
     let held = |id: &str| -> u128 {
         accounts

@@ -69,6 +69,11 @@ pub fn perp_config(underlying: &str, im: &str, mm: &str) -> MarketConfig {
         depth: sd("50000000000000"),
         impact: sd("0.01"),
         floor: sd("0.005"),
+        lot_size: "0.001".parse().expect("lot"),
+        tick_size: "0.1".parse().expect("tick"),
+        maker_fee: "0.0002".parse().expect("fee"),
+        taker_fee: "0.0005".parse().expect("fee"),
+        oi_cap: "1000000".parse().expect("cap"),
     }
 }
 

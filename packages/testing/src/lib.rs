@@ -12,9 +12,12 @@ use cosmwasm_std::{coin, Addr, Decimal, StdResult};
 use cw_multi_test::{App, AppBuilder, AppResponse, ContractWrapper, Executor};
 
 mod clearinghouse;
+mod signing;
 pub use clearinghouse::{
     collateral_config, perp_config, risk_config, underlying_config, Deployment, SETTLEMENT, TRADERS,
 };
+use k256::ecdsa::SigningKey;
+pub use signing::{sign as sign_with, trader_address, trader_key};
 
 pub use cw_multi_test::error::AnyResult;
 
@@ -48,8 +51,10 @@ pub struct Suite {
     pub feeders: Vec<Addr>,
     pub oracle: Addr,
     pub oracle_code: u64,
-    /// Funded traders (see [`TRADERS`]).
+    /// Funded traders (see [`TRADERS`]), with addresses derived from their keys.
     pub traders: Vec<Addr>,
+    /// The traders' secp256k1 keys (deterministic test keys: sha256 of the name).
+    pub keys: Vec<SigningKey>,
     /// The clearinghouse deployment, after [`Suite::full`].
     pub ch: Option<Deployment>,
 }
@@ -66,9 +71,11 @@ impl Default for Suite {
 impl Suite {
     /// An oracle owned by `owner` with three feeders and no asset listed.
     pub fn new() -> Suite {
-        let mut app = AppBuilder::new().build(|router, api, storage| {
-            for t in TRADERS {
-                let addr = api.addr_make(t);
+        let keys: Vec<SigningKey> = TRADERS.iter().map(|t| trader_key(t)).collect();
+        let traders: Vec<Addr> = keys.iter().map(trader_address).collect();
+        let funded = traders.clone();
+        let mut app = AppBuilder::new().build(|router, _api, storage| {
+            for addr in funded {
                 let funds = vec![
                     coin(GENESIS_BALANCE, SETTLEMENT),
                     coin(GENESIS_BALANCE, "uatom"),
@@ -83,7 +90,6 @@ impl Suite {
         });
         app.update_block(|b| b.time = cosmwasm_std::Timestamp::from_seconds(GENESIS));
         let owner = app.api().addr_make("owner");
-        let traders = TRADERS.iter().map(|t| app.api().addr_make(t)).collect();
         let feeders = (0..FEEDERS)
             .map(|i| app.api().addr_make(&format!("feeder{i}")))
             .collect();
@@ -114,6 +120,7 @@ impl Suite {
             oracle,
             oracle_code,
             traders,
+            keys,
             ch: None,
         }
     }

@@ -7,7 +7,7 @@
 
 use ballast_risk::model::{Fractions, Instrument};
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Decimal, Int128, SignedDecimal, Uint128};
+use cosmwasm_std::{Binary, Decimal, HexBinary, Int128, SignedDecimal, Uint128};
 use cw20::Cw20ReceiveMsg;
 
 #[cw_serde]
@@ -87,6 +87,25 @@ pub struct MarketConfig {
     pub impact: SignedDecimal,
     /// Per-position maintenance floor, fraction of notional.
     pub floor: SignedDecimal,
+    /// Order sizes are whole multiples of this (units of the underlying, > 0).
+    pub lot_size: Decimal,
+    /// Prices are whole multiples of this (settlement units per unit, > 0).
+    pub tick_size: Decimal,
+    /// Fees as fractions of the traded notional, charged to maker and taker (≤ 1 %).
+    pub maker_fee: Decimal,
+    pub taker_fee: Decimal,
+    /// Largest open interest (sum of long sizes), units of the underlying.
+    pub oi_cap: Decimal,
+}
+
+/// An order with the wallet's ADR-36 signature (what Keplr's `signArbitrary` returns).
+#[cw_serde]
+pub struct SignedOrder {
+    pub order: crate::order::Order,
+    /// 33-byte compressed secp256k1 public key of the owner.
+    pub pubkey: Binary,
+    /// 64-byte r‖s signature over the ADR-36 sign doc of the order's canonical bytes.
+    pub signature: Binary,
 }
 
 #[cw_serde]
@@ -113,6 +132,19 @@ pub enum ExecuteMsg {
     },
     /// Owner: list or update a market (its underlying and instrument cannot change).
     SetMarket { id: String, config: MarketConfig },
+    /// Settle two crossing signed orders (anyone may submit: matchers, keepers). `size` is
+    /// filled at `price`, which must satisfy both limits; fees are charged; both accounts
+    /// must be at or above initial margin afterwards.
+    SettleMatch {
+        maker: SignedOrder,
+        taker: SignedOrder,
+        size: Decimal,
+        price: Decimal,
+    },
+    /// Cancel one of the sender's orders (by its content; its hash is recorded).
+    CancelOrder { order: crate::order::Order },
+    /// Cancel every order of the sender's account with a nonce below `min_nonce`.
+    SetMinNonce { sub_id: u32, min_nonce: u64 },
     /// Owner: replace the engine-wide risk parameters.
     SetRisk { risk: RiskConfig },
     /// Open the sender's account `sub_id` with a margin mode.
@@ -179,6 +211,15 @@ pub enum QueryMsg {
         start_after: Option<u32>,
         limit: Option<u32>,
     },
+    /// The account's positions, in market order.
+    #[returns(Vec<PositionResponse>)]
+    Positions { owner: String, sub_id: u32 },
+    /// How much of an order has been filled, and whether it is cancelled.
+    #[returns(OrderStatus)]
+    OrderStatus { order: crate::order::Order },
+    /// Fees the clearinghouse has collected (settlement base units).
+    #[returns(Uint128)]
+    Fees {},
     /// The account's full margin report at fresh oracle prices.
     #[returns(ballast_risk::model::MarginReport)]
     Margin { owner: String, sub_id: u32 },
@@ -227,11 +268,31 @@ pub struct Holding {
 }
 
 #[cw_serde]
+pub struct PositionResponse {
+    pub market: String,
+    /// Signed size in units of the underlying (> 0 long).
+    pub size: SignedDecimal,
+    /// Average entry price, settlement base units per unit.
+    pub entry_price: SignedDecimal,
+}
+
+#[cw_serde]
+pub struct OrderStatus {
+    /// sha256 of the order's canonical bytes: its id.
+    pub hash: HexBinary,
+    pub filled: Decimal,
+    pub cancelled: bool,
+    /// The account's minimum nonce (orders below it are cancelled too).
+    pub min_nonce: u64,
+}
+
+#[cw_serde]
 pub struct AccountResponse {
     pub owner: String,
     pub sub_id: u32,
     pub mode: AccountMode,
-    /// Signed settlement balance, base units.
+    /// Signed settlement (quote) balance, base units: deposits, minus what was paid for
+    /// positions bought, plus what was received for positions sold, minus fees.
     pub settlement: Int128,
     /// Non-settlement collateral, in collateral-id order.
     pub collateral: Vec<Holding>,

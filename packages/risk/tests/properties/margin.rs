@@ -210,7 +210,10 @@ proptest! {
         prop_assert!(!all.is_empty());
         let worst = all.iter().map(|x| x.loss).max().unwrap();
         prop_assert_eq!(worst, worst_loss(&base), "worst_scenario is not the max of scenarios()");
-        let tol = slack(&base, 1e-9);
+        // Scenario losses price options with the fast kernel (one exp for both tails), the
+        // revaluation with the full quote: each is within 1e-9 of the forward of f64, so
+        // they agree within a few 1e-9 of the book.
+        let tol = slack(&base, 5e-9);
         let mut cache: Vec<(String, SignedDecimal)> = Vec::new();
         for sc in &all {
             prop_assert!(sc.loss <= mm, "scenario loss {} > MM {mm}: {sc:?}", sc.loss);
