@@ -4,6 +4,7 @@
 
 mod admin;
 mod funds;
+mod sequences;
 mod trade;
 
 use ballast_clearinghouse::error::ContractError;
