@@ -25,9 +25,6 @@ pub const MARKETS: Map<&str, MarketConfig> = Map::new("markets");
 pub const ACCOUNTS: Map<(&Addr, u32), Account> = Map::new("accounts");
 /// (owner, sub_id, collateral id) → amount held (absent when zero).
 pub const HOLDINGS: Map<(&Addr, u32, &str), Uint128> = Map::new("holdings");
-/// Settlement tokens the contract holds for accounts (Σ positive balances − Σ debts is what
-/// the ledger owes; this is the token count, kept for the conservation check).
-pub const SETTLEMENT_TOTAL: Item<Int128> = Item::new("settlement_total");
 
 /// (owner, sub_id, market id) → the account's position in that market (absent when flat).
 pub const POSITIONS: Map<(&Addr, u32, &str), Position> = Map::new("positions");

@@ -12,7 +12,6 @@ use ballast_types::clearinghouse::{AssetInfo, CallbackMsg, ExecuteMsg, ReceiveMs
 use crate::error::{ContractError, ContractResult};
 use crate::state::{
     ACCOUNTS, COLLATERALS, COLLATERAL_BY_ASSET, COLLATERAL_TOTAL, CONFIG, HOLDINGS,
-    SETTLEMENT_TOTAL,
 };
 
 fn ensure_account(deps: &DepsMut, owner: &Addr, sub_id: u32) -> ContractResult<()> {
@@ -54,13 +53,6 @@ fn credit(
                     .map_err(|_| ContractError::Overflow("settlement"))?;
                 Ok(a)
             })?;
-            let total = SETTLEMENT_TOTAL.may_load(deps.storage)?.unwrap_or_default();
-            SETTLEMENT_TOTAL.save(
-                deps.storage,
-                &total
-                    .checked_add(amount)
-                    .map_err(|_| ContractError::Overflow("settlement total"))?,
-            )?;
         }
         Some(id) => {
             let config = COLLATERALS.load(deps.storage, id)?;
@@ -168,8 +160,6 @@ pub fn withdraw(
         }
         account.settlement -= debit;
         ACCOUNTS.save(deps.storage, (&info.sender, sub_id), &account)?;
-        let total = SETTLEMENT_TOTAL.load(deps.storage)?;
-        SETTLEMENT_TOTAL.save(deps.storage, &(total - debit))?;
         BankMsg::Send {
             to_address: info.sender.to_string(),
             amount: vec![Coin::new(amount, config.settlement_denom)],

@@ -276,7 +276,10 @@ pub fn settle_match(
         let old = POSITIONS.may_load(deps.storage, key)?;
         let signed_q = if order.side == Side::Buy { q } else { -q };
         let new = next_position(old.clone(), signed_q, base_price)?;
-        oi_signed = oi_signed + long_part(&new) - long_part(&old);
+        oi_signed = oi_signed
+            .checked_add(long_part(&new))
+            .and_then(|x| x.checked_sub(long_part(&old)))
+            .map_err(|_| ContractError::Overflow("open interest"))?;
         match &new {
             Some(p) => POSITIONS.save(deps.storage, key, p)?,
             None => POSITIONS.remove(deps.storage, key),
@@ -315,9 +318,18 @@ pub fn settle_match(
         });
     }
     OPEN_INTEREST.save(deps.storage, &mo.market, &oi)?;
-    let collected = (pay - receive) + maker_fee + taker_fee;
+    // pay ≥ receive: the ceiling and the floor of the same notional.
+    let collected = (pay - receive)
+        .checked_add(maker_fee)
+        .and_then(|c| c.checked_add(taker_fee))
+        .map_err(|_| ContractError::Overflow("fees"))?;
     let fees = FEES.may_load(deps.storage)?.unwrap_or_default();
-    FEES.save(deps.storage, &(fees + collected))?;
+    FEES.save(
+        deps.storage,
+        &fees
+            .checked_add(collected)
+            .map_err(|_| ContractError::Overflow("fees"))?,
+    )?;
 
     let check = |owner: &Addr, sub_id: u32| -> ContractResult<WasmMsg> {
         Ok(WasmMsg::Execute {
