@@ -413,3 +413,71 @@ fn open_interest_cap_holds() {
     s.settle(maker, taker, "0.5", "60000").unwrap();
     inv_conservation(&s);
 }
+
+#[test]
+fn bad_24_unconfirmed_jump_halts_what_depends_on_the_price() {
+    let mut s = traders();
+    let (maker, taker) = pair(&s, "1", "60000");
+    s.settle(maker, taker, "1", "60000").unwrap();
+    // Two of three feeders report BTC 30 % lower: held as a jump, not served.
+    s.advance(5);
+    s.push(0, "BTC", "42000").unwrap();
+    s.push(1, "BTC", "42000").unwrap();
+    let before = snapshot(&s);
+    let err = s.withdraw(BOB, 0, SETTLEMENT, 1_000_000).unwrap_err();
+    assert!(
+        format!("{err:?}").contains("held until confirmed"),
+        "{err:?}"
+    );
+    assert!(
+        s.margin(ALICE, 0).is_err(),
+        "no margin report on an unconfirmed price"
+    );
+    let (maker, taker) = (
+        s.signed(BOB, s.order(BOB, 0, "BTC-PERP", Sell, "0.1", "60000", 7)),
+        s.signed(ALICE, s.order(ALICE, 0, "BTC-PERP", Buy, "0.1", "60000", 7)),
+    );
+    assert!(
+        s.settle(maker, taker, "0.1", "60000").is_err(),
+        "no new exposure on an unconfirmed price"
+    );
+    assert_eq!(snapshot(&s), before);
+    inv_conservation(&s);
+}
+
+#[test]
+fn bad_27_option_past_expiry_is_not_marked_as_live() {
+    let mut s = traders();
+    let owner = s.owner.clone();
+    let mut call = ballast_testing::perp_config("BTC", "0.05", "0.03");
+    call.instrument = ballast_risk::model::Instrument::Option {
+        expiry: s.now() + 600,
+        strike: SignedDecimal::from_atomics(66_000_000_000i128, 0).unwrap(),
+        kind: ballast_risk::model::OptionKind::Call,
+    };
+    s.ch_exec(
+        &owner,
+        &ExecuteMsg::SetMarket {
+            id: "BTC-66000-C".into(),
+            config: call,
+        },
+        &[],
+    )
+    .unwrap();
+    let maker = s.signed(BOB, s.order(BOB, 0, "BTC-66000-C", Sell, "1", "100", 1));
+    let taker = s.signed(ALICE, s.order(ALICE, 0, "BTC-66000-C", Buy, "1", "100", 1));
+    s.settle(maker, taker, "1", "100").unwrap();
+    assert!(s.margin(BOB, 0).is_ok());
+    // Past expiry the engine refuses to mark the option (settlement by the crank comes
+    // with funding and expiry), and the market no longer trades.
+    s.advance(601);
+    s.feed(&[("BTC", "60000"), ("ATOM", "10"), ("STATOM", "12")]);
+    let err = s.margin(BOB, 0).unwrap_err().to_string();
+    assert!(err.contains("expired"), "{err}");
+    let maker = s.signed(BOB, s.order(BOB, 0, "BTC-66000-C", Sell, "1", "100", 2));
+    let taker = s.signed(ALICE, s.order(ALICE, 0, "BTC-66000-C", Buy, "1", "100", 2));
+    assert!(matches!(
+        refused(&mut s, maker, taker, "1", "100"),
+        ContractError::MarketExpired { .. }
+    ));
+}
