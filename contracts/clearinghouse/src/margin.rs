@@ -7,8 +7,8 @@
 
 use ballast_risk::engine::margin;
 use ballast_risk::model::{
-    Account as RiskAccount, CollateralAsset, CollateralLink, Holding as RiskHolding, MarginMode,
-    MarginReport, Market, Position as RiskPosition, RiskContext, Underlying,
+    Account as RiskAccount, CollateralAsset, CollateralLink, Holding as RiskHolding, Instrument,
+    MarginMode, MarginReport, Market, Position as RiskPosition, RiskContext, Underlying,
 };
 use cosmwasm_std::{Addr, Decimal, Deps, Env, Int128, Order, SignedDecimal, Uint128};
 
@@ -221,9 +221,25 @@ pub fn account_report_after(
     for (id, p) in positions {
         let m = MARKETS.load(deps.storage, &id)?;
         let underlying = b.underlying(&m.underlying)?;
+        // Strikes are listed in whole settlement units, like order prices; the engine
+        // works in base units.
+        let instrument = match m.instrument {
+            Instrument::Option {
+                expiry,
+                strike,
+                kind,
+            } => Instrument::Option {
+                expiry,
+                strike: strike
+                    .checked_mul(scale(b.config.settlement_decimals, 0))
+                    .map_err(|_| ContractError::Overflow("strike"))?,
+                kind,
+            },
+            other => other,
+        };
         b.ctx.markets.push(Market {
             underlying,
-            instrument: m.instrument,
+            instrument,
             initial: m.initial,
             maintenance: m.maintenance,
             depth: m.depth,

@@ -452,7 +452,7 @@ fn bad_27_option_past_expiry_is_not_marked_as_live() {
     let mut call = ballast_testing::perp_config("BTC", "0.05", "0.03");
     call.instrument = ballast_risk::model::Instrument::Option {
         expiry: s.now() + 600,
-        strike: SignedDecimal::from_atomics(66_000_000_000i128, 0).unwrap(),
+        strike: SignedDecimal::from_atomics(66_000i128, 0).unwrap(),
         kind: ballast_risk::model::OptionKind::Call,
     };
     s.ch_exec(
@@ -467,7 +467,13 @@ fn bad_27_option_past_expiry_is_not_marked_as_live() {
     let maker = s.signed(BOB, s.order(BOB, 0, "BTC-66000-C", Sell, "1", "100", 1));
     let taker = s.signed(ALICE, s.order(ALICE, 0, "BTC-66000-C", Buy, "1", "100", 1));
     s.settle(maker, taker, "1", "100").unwrap();
-    assert!(s.margin(BOB, 0).is_ok());
+    // Strike 66,000 USDC, 10 minutes out, spot 60,000: nearly worthless; Alice paid 100.
+    let r = s.margin(ALICE, 0).unwrap();
+    assert!(
+        r.equity < usdc(99_900_000_000) && r.equity > usdc(99_800_000_000),
+        "{}",
+        r.equity
+    );
     // Past expiry the engine refuses to mark the option (settlement by the crank comes
     // with funding and expiry), and the market no longer trades.
     s.advance(601);

@@ -79,6 +79,7 @@ pub struct CollateralConfig {
 pub struct MarketConfig {
     /// Name of a listed underlying.
     pub underlying: String,
+    /// Option strikes in whole settlement units (66000 = 66,000 USDC), like order prices.
     pub instrument: Instrument,
     pub initial: Fractions,
     pub maintenance: Fractions,
