@@ -16,10 +16,10 @@ mod common;
 use std::collections::BTreeMap;
 
 use ballast_risk::engine::{equity, margin};
-use ballast_risk::model::{Account, MarginMode, RiskContext, YEAR_SECS};
+use ballast_risk::model::{MarginMode, RiskContext, YEAR_SECS};
 use ballast_risk::vol::{log_return, Moments, VolEstimate};
 use clap::Parser;
-use common::{book_assets, books, context, d, params, Quote, BTC, DAY, UNDERLYINGS};
+use common::{book_assets, books, context, d, isolated, params, Quote, BTC, DAY, UNDERLYINGS};
 use cosmwasm_std::SignedDecimal;
 
 #[derive(Parser)]
@@ -168,25 +168,6 @@ fn ctx_at(
     c
 }
 
-fn isolated(
-    account: &Account,
-    ctx: &RiskContext,
-) -> Result<(SignedDecimal, SignedDecimal), String> {
-    let (mut mm, mut floor) = (SignedDecimal::zero(), SignedDecimal::zero());
-    for p in &account.positions {
-        let single = Account {
-            settlement: SignedDecimal::zero(),
-            collateral: vec![],
-            positions: vec![p.clone()],
-        };
-        let r = margin(&single, ctx, &MarginMode::Isolated { market: p.market })
-            .map_err(|e| e.to_string())?;
-        mm += r.maintenance_margin;
-        floor += r.floor;
-    }
-    Ok((mm, floor))
-}
-
 #[derive(Default, Clone)]
 struct Tally {
     mm: Vec<f64>,
@@ -265,7 +246,7 @@ fn run(
                 continue;
             }
             let figures = [
-                isolated(&account, &ctx),
+                isolated(&account, &ctx).map(|i| (i.mm, i.floor)),
                 margin(&account, &ctx, &MarginMode::Cross)
                     .map(|r| (r.maintenance_margin, r.floor))
                     .map_err(|e| e.to_string()),

@@ -11,45 +11,13 @@
 mod common;
 
 use ballast_risk::engine::margin;
-use ballast_risk::model::{Account, MarginMode, RiskContext};
-use common::{books, context, d, params, Quote, BTC, DAY};
+use ballast_risk::model::MarginMode;
+use common::{books, context, d, isolated, params, snapshot_quotes, BTC, DAY};
 use cosmwasm_std::SignedDecimal;
-
-fn isolated(account: &Account, ctx: &RiskContext) -> (SignedDecimal, SignedDecimal, SignedDecimal) {
-    let (mut im, mut mm, mut gross) = (
-        SignedDecimal::zero(),
-        SignedDecimal::zero(),
-        SignedDecimal::zero(),
-    );
-    for p in &account.positions {
-        let single = Account {
-            settlement: SignedDecimal::zero(),
-            collateral: vec![],
-            positions: vec![p.clone()],
-        };
-        let r = margin(&single, ctx, &MarginMode::Isolated { market: p.market })
-            .expect("isolated margin");
-        im += r.initial_margin;
-        mm += r.maintenance_margin;
-        gross += r.gross_notional;
-    }
-    (im, mm, gross)
-}
 
 fn main() {
     let now = 1_700_000_000;
-    let q = |p: &str, v: &str, b: &str, r: &str| Quote {
-        price: d(p),
-        vol: d(v),
-        option_vol: d(v),
-        beta: d(b),
-        resid_vol: d(r),
-    };
-    let quotes = [
-        q("60000", "0.60", "1", "0"),
-        q("3000", "0.80", "1.13", "0.42"),
-        q("10", "1.00", "1.17", "0.71"),
-    ];
+    let quotes = snapshot_quotes();
     let ctx = context(
         now,
         &quotes,
@@ -64,7 +32,8 @@ fn main() {
     );
     let mut rows = Vec::new();
     for (name, account) in books(&ctx) {
-        let (iso_im, iso_mm, gross) = isolated(&account, &ctx);
+        let iso = isolated(&account, &ctx).expect("isolated margin");
+        let (iso_im, iso_mm, gross) = (iso.im, iso.mm, iso.gross);
         let cross = margin(&account, &ctx, &MarginMode::Cross).expect("cross margin");
         let pm = margin(&account, &ctx, &MarginMode::Portfolio).expect("portfolio margin");
         if std::env::var("BOOKS_VERBOSE").is_ok() {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use ballast_risk::engine::margin;
 use ballast_risk::model::{Account, Instrument, MarginMode, OptionKind, Position};
-use common::{context, d, params, Quote, BTC, DAY};
+use common::{context, d, params, snapshot_quotes, BTC, DAY};
 use cosmwasm_std::SignedDecimal;
 
 fn account(ctx: &mut ballast_risk::model::RiskContext, n: usize) -> Account {
@@ -60,18 +60,7 @@ fn account(ctx: &mut ballast_risk::model::RiskContext, n: usize) -> Account {
 
 fn main() {
     let now = 1_700_000_000;
-    let q = |p: &str, v: &str, b: &str, r: &str| Quote {
-        price: d(p),
-        vol: d(v),
-        option_vol: d(v),
-        beta: d(b),
-        resid_vol: d(r),
-    };
-    let quotes = [
-        q("60000", "0.60", "1", "0"),
-        q("3000", "0.80", "1.13", "0.42"),
-        q("10", "1.00", "1.17", "0.71"),
-    ];
+    let quotes = snapshot_quotes();
     let mut rows = Vec::new();
     for n in [1usize, 10, 50] {
         let mut ctx = context(

@@ -45,6 +45,55 @@ pub const STATOM: usize = 1;
 
 pub const DAY: u64 = 86_400;
 
+/// The market snapshot of the books table and the throughput bench: BTC $60,000 σ 60 %,
+/// ETH $3,000 σ 80 % (β 1.13, residual σ 42 %), ATOM $10 σ 100 % (β 1.17, residual 71 %).
+pub fn snapshot_quotes() -> [Quote; 3] {
+    let q = |p: &str, v: &str, b: &str, r: &str| Quote {
+        price: d(p),
+        vol: d(v),
+        option_vol: d(v),
+        beta: d(b),
+        resid_vol: d(r),
+    };
+    [
+        q("60000", "0.60", "1", "0"),
+        q("3000", "0.80", "1.13", "0.42"),
+        q("10", "1.00", "1.17", "0.71"),
+    ]
+}
+
+/// A book's margin in isolated mode: every position in its own isolated account.
+pub struct Isolated {
+    pub im: SignedDecimal,
+    pub mm: SignedDecimal,
+    pub floor: SignedDecimal,
+    pub gross: SignedDecimal,
+}
+
+pub fn isolated(account: &Account, ctx: &RiskContext) -> Result<Isolated, String> {
+    let zero = SignedDecimal::zero();
+    let mut out = Isolated {
+        im: zero,
+        mm: zero,
+        floor: zero,
+        gross: zero,
+    };
+    for p in &account.positions {
+        let single = Account {
+            settlement: zero,
+            collateral: vec![],
+            positions: vec![p.clone()],
+        };
+        let mode = ballast_risk::model::MarginMode::Isolated { market: p.market };
+        let r = ballast_risk::engine::margin(&single, ctx, &mode).map_err(|e| e.to_string())?;
+        out.im += r.initial_margin;
+        out.mm += r.maintenance_margin;
+        out.floor += r.floor;
+        out.gross += r.gross_notional;
+    }
+    Ok(out)
+}
+
 /// The context at time `now` with the given quotes (BTC, ETH, ATOM) and the staked ATOM
 /// redemption rate. Options are written `OPTION_DAYS` days out, strikes relative to spot
 /// `spot_btc` (the books roll them: every evaluation writes them fresh).
