@@ -12,7 +12,7 @@ use ballast_risk::model::{
 };
 use cosmwasm_std::{Addr, Decimal, Deps, Env, Int128, Order, SignedDecimal, Uint128};
 
-use ballast_types::clearinghouse::AccountMode;
+use ballast_types::clearinghouse::{AccountMode, MarketConfig};
 use ballast_types::oracle::{PriceResponse, QueryMsg as OracleQuery, VolatilityResponse};
 
 use crate::error::{ContractError, ContractResult};
@@ -36,6 +36,38 @@ pub fn units(amount: Int128) -> ContractResult<SignedDecimal> {
 
 fn unsigned_units(amount: Uint128) -> ContractResult<SignedDecimal> {
     units(Int128::try_from(amount).map_err(|_| ContractError::Overflow("amount"))?)
+}
+
+/// The engine's view of a listed market, its underlying at `underlying`. Strikes are
+/// listed in whole settlement units, like order prices; the engine works in base units.
+pub fn engine_market(
+    m: &MarketConfig,
+    underlying: usize,
+    settlement_decimals: u8,
+) -> ContractResult<Market> {
+    let instrument = match m.instrument.clone() {
+        Instrument::Option {
+            expiry,
+            strike,
+            kind,
+        } => Instrument::Option {
+            expiry,
+            strike: strike
+                .checked_mul(scale(settlement_decimals, 0))
+                .map_err(|_| ContractError::Overflow("strike"))?,
+            kind,
+        },
+        other => other,
+    };
+    Ok(Market {
+        underlying,
+        instrument,
+        initial: m.initial.clone(),
+        maintenance: m.maintenance.clone(),
+        depth: m.depth,
+        impact: m.impact,
+        floor: m.floor,
+    })
 }
 
 /// Builds a context incrementally, querying the oracle once per asset.
@@ -221,31 +253,9 @@ pub fn account_report_after(
     for (id, p) in positions {
         let m = MARKETS.load(deps.storage, &id)?;
         let underlying = b.underlying(&m.underlying)?;
-        // Strikes are listed in whole settlement units, like order prices; the engine
-        // works in base units.
-        let instrument = match m.instrument {
-            Instrument::Option {
-                expiry,
-                strike,
-                kind,
-            } => Instrument::Option {
-                expiry,
-                strike: strike
-                    .checked_mul(scale(b.config.settlement_decimals, 0))
-                    .map_err(|_| ContractError::Overflow("strike"))?,
-                kind,
-            },
-            other => other,
-        };
-        b.ctx.markets.push(Market {
-            underlying,
-            instrument,
-            initial: m.initial,
-            maintenance: m.maintenance,
-            depth: m.depth,
-            impact: m.impact,
-            floor: m.floor,
-        });
+        b.ctx
+            .markets
+            .push(engine_market(&m, underlying, b.config.settlement_decimals)?);
         let index = b.ctx.markets.len() - 1;
         if matches!(&account.mode, AccountMode::Isolated { market } if *market == id) {
             isolated_index = Some(index);

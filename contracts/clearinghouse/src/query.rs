@@ -15,12 +15,7 @@ use crate::state::{
     MARKETS, MAX_COLLATERALS, MIN_NONCE, POSITIONS, UNDERLYINGS,
 };
 
-const DEFAULT_LIMIT: u32 = 10;
-const MAX_LIMIT: u32 = 30;
-
-fn limit(l: Option<u32>) -> usize {
-    l.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
-}
+use ballast_types::pagination::page_limit as limit;
 
 fn page<T>(
     deps: Deps,

@@ -14,8 +14,6 @@ use crate::execute::push::ewma;
 use crate::state::{ACCEPTED, ASSETS, PENDING_JUMP, REFERENCE, VOLATILITY};
 
 pub const MAX_PRICES: usize = 50;
-const DEFAULT_LIMIT: u32 = 10;
-const MAX_LIMIT: u32 = 30;
 
 fn unknown(asset: &str) -> ContractError {
     ContractError::UnknownAsset {
@@ -119,7 +117,7 @@ pub fn assets(
     start_after: Option<String>,
     limit: Option<u32>,
 ) -> ContractResult<Vec<AssetResponse>> {
-    let limit = limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize;
+    let limit = ballast_types::pagination::page_limit(limit);
     let start = start_after.as_deref().map(Bound::exclusive);
     ASSETS
         .range(deps.storage, start, None, Order::Ascending)

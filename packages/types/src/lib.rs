@@ -4,4 +4,5 @@
 pub mod clearinghouse;
 pub mod oracle;
 pub mod order;
+pub mod pagination;
 pub mod version;

@@ -1,9 +1,9 @@
 //! Owner actions: listing underlyings, collateral and markets, risk parameters, ownership.
 //! Every parameter set is validated by the margin engine's own checks.
 
-use ballast_risk::model::{CollateralAsset, Market, RiskParams, Underlying};
+use ballast_risk::model::{CollateralAsset, RiskParams, Underlying};
 use ballast_risk::validate;
-use cosmwasm_std::{Addr, Decimal, DepsMut, MessageInfo, Order, Response, SignedDecimal, Storage};
+use cosmwasm_std::{Addr, DepsMut, MessageInfo, Order, Response, SignedDecimal, Storage};
 use cw_storage_plus::Map;
 
 use ballast_types::clearinghouse::{
@@ -197,12 +197,6 @@ pub fn set_collateral(
             reason: "at most 18".into(),
         });
     }
-    if config.weight > Decimal::one() {
-        return Err(ContractError::InvalidConfig {
-            what: format!("collateral {id} weight"),
-            reason: "above 1".into(),
-        });
-    }
     ensure_room(
         deps.storage,
         &COLLATERALS,
@@ -238,15 +232,8 @@ pub fn set_market(
             });
         }
     }
-    let probe = Market {
-        underlying: 0,
-        instrument: config.instrument.clone(),
-        initial: config.initial.clone(),
-        maintenance: config.maintenance.clone(),
-        depth: config.depth,
-        impact: config.impact,
-        floor: config.floor,
-    };
+    let settlement_decimals = CONFIG.load(deps.storage)?.settlement_decimals;
+    let probe = crate::margin::engine_market(&config, 0, settlement_decimals)?;
     validate::market(&probe, 0, 1)?;
     ensure_room(deps.storage, &MARKETS, &id, "markets", MAX_MARKETS)?;
     MARKETS.save(deps.storage, &id, &config)?;
