@@ -7,7 +7,8 @@ use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Resp
 use ballast_types::clearinghouse::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::{ContractError, ContractResult};
-use crate::execute::{account, admin, callback, funds, trade};
+use crate::execute::{account, admin, callback, crank, funds, trade};
+use crate::margin::WhatIf;
 use crate::query;
 use crate::state::{Config, CONFIG, MAX_DECIMALS};
 
@@ -31,6 +32,7 @@ pub fn instantiate(
         });
     }
     admin::validate_risk(deps.storage, &msg.risk)?;
+    admin::validate_funding(&msg.funding)?;
     if msg.settlement_denom.is_empty() {
         return Err(ContractError::InvalidConfig {
             what: "settlement_denom".into(),
@@ -48,6 +50,7 @@ pub fn instantiate(
         settlement_denom: msg.settlement_denom,
         settlement_decimals: msg.settlement_decimals,
         risk: msg.risk,
+        funding: msg.funding,
     };
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new()
@@ -69,8 +72,14 @@ pub fn execute(
         ExecuteMsg::SetCollateral { id, config } => admin::set_collateral(deps, info, id, config),
         ExecuteMsg::SetMarket { id, config } => admin::set_market(deps, info, id, config),
         ExecuteMsg::SetRisk { risk } => admin::set_risk(deps, info, risk),
+        ExecuteMsg::SetFunding { funding } => admin::set_funding(deps, info, funding),
         ExecuteMsg::CreateAccount { sub_id, mode } => {
             account::create_account(deps, info, sub_id, mode)
+        }
+        ExecuteMsg::SetMode { sub_id, mode } => account::set_mode(deps, env, info, sub_id, mode),
+        ExecuteMsg::Crank { market, limit } => crank::crank(deps, env, market, limit),
+        ExecuteMsg::SettleAccount { owner, sub_id } => {
+            crank::settle_account(deps, env, owner, sub_id)
         }
         ExecuteMsg::Deposit { sub_id } => funds::deposit(deps, info, sub_id),
         ExecuteMsg::Receive(msg) => funds::receive(deps, info, msg),
@@ -124,7 +133,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
             to_json_binary(&query::positions(deps, owner, sub_id)?)?
         }
         QueryMsg::OrderStatus { order } => to_json_binary(&query::order_status(deps, order)?)?,
-        QueryMsg::Fees {} => to_json_binary(&query::fees(deps)?)?,
+        QueryMsg::Ledger {} => to_json_binary(&query::ledger(deps)?)?,
+        QueryMsg::Funding { market } => to_json_binary(&query::funding(deps, &env, market)?)?,
+        QueryMsg::ExpiryPrice { market } => to_json_binary(&query::expiry_price(deps, market)?)?,
         QueryMsg::Margin { owner, sub_id } => {
             to_json_binary(&query::margin(deps, &env, owner, sub_id, None)?)?
         }
@@ -138,7 +149,27 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
             &env,
             owner,
             sub_id,
-            Some((collateral, amount)),
+            Some(WhatIf::Withdraw {
+                collateral: &collateral,
+                amount,
+            }),
+        )?)?,
+        QueryMsg::WhatIfTrade {
+            owner,
+            sub_id,
+            market,
+            size,
+            price,
+        } => to_json_binary(&query::margin(
+            deps,
+            &env,
+            owner,
+            sub_id,
+            Some(WhatIf::Trade {
+                market: &market,
+                size,
+                price,
+            }),
         )?)?,
     })
 }

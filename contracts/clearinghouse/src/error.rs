@@ -147,6 +147,15 @@ pub enum ContractError {
         cap: String,
     },
 
+    #[error("market {market} has not expired and has no funding: nothing to crank")]
+    NothingToCrank { market: String },
+
+    #[error("market {market} is not a perpetual")]
+    NotPerp { market: String },
+
+    #[error("account holds {held}; an account isolated in {market} may hold only that market")]
+    HoldsOtherMarkets { market: String, held: String },
+
     #[error("oracle: {0}")]
     Oracle(String),
 

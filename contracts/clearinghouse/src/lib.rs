@@ -6,6 +6,8 @@
 pub mod contract;
 pub mod error;
 pub mod execute;
+pub mod funding;
+pub mod ledger;
 pub mod margin;
 pub mod query;
 pub mod state;

@@ -13,10 +13,13 @@ use ballast_risk::model::{
 use cosmwasm_std::{Addr, Decimal, Deps, Env, Int128, Order, SignedDecimal, Uint128};
 
 use ballast_types::clearinghouse::{AccountMode, MarketConfig};
-use ballast_types::oracle::{PriceResponse, QueryMsg as OracleQuery, VolatilityResponse};
+use ballast_types::oracle::{QueryMsg as OracleQuery, VolatilityResponse};
 
 use crate::error::{ContractError, ContractResult};
 use crate::execute::admin::risk_params;
+use crate::execute::trade::next_position;
+use crate::funding::expiry;
+use crate::ledger::{market_cash, oracle_price, position_cash, MarketCash};
 use crate::state::{
     Config, Position, ACCOUNTS, COLLATERALS, CONFIG, HOLDINGS, MARKETS, MAX_COLLATERALS,
     MAX_DECIMALS, MAX_MARKETS, POSITIONS, UNDERLYINGS,
@@ -79,7 +82,7 @@ struct Builder<'a> {
 }
 
 /// 10^settlement_decimals / 10^token_decimals: whole-unit prices to base-unit prices.
-fn scale(settlement_decimals: u8, token_decimals: u8) -> SignedDecimal {
+pub fn scale(settlement_decimals: u8, token_decimals: u8) -> SignedDecimal {
     let pow = |d: u8| 10i128.pow(d.min(MAX_DECIMALS) as u32);
     SignedDecimal::from_ratio(pow(settlement_decimals), pow(token_decimals))
 }
@@ -88,17 +91,8 @@ impl Builder<'_> {
     /// Oracle price of one whole `asset`, in settlement base units per base unit of a token
     /// with `decimals` (0 for an underlying: per whole unit).
     fn price(&self, asset: &str, decimals: u8) -> ContractResult<SignedDecimal> {
-        let p: PriceResponse = self
-            .deps
-            .querier
-            .query_wasm_smart(
-                &self.config.oracle,
-                &OracleQuery::Price {
-                    asset: asset.to_string(),
-                },
-            )
-            .map_err(|e| ContractError::Oracle(e.to_string()))?;
-        decimal(p.price)?
+        let p = oracle_price(self.deps, &self.config.oracle, asset)?;
+        decimal(p)?
             .checked_mul(scale(self.config.settlement_decimals, decimals))
             .map_err(|_| ContractError::Overflow("price"))
     }
@@ -124,14 +118,19 @@ impl Builder<'_> {
                 },
             )
             .map_err(|e| ContractError::Oracle(e.to_string()))?;
-        let min_vol = SignedDecimal::percent(MIN_VOL_PERCENT);
+        // σ outside what the engine accepts is clamped to its edges: zero (no history) to
+        // the floor, absurd values to the engine's maximum, the most conservative margin.
+        let (min_vol, max_vol) = (
+            SignedDecimal::percent(MIN_VOL_PERCENT),
+            self.config.risk.max_vol,
+        );
         self.ctx.underlyings.push(Underlying {
             name: name.to_string(),
             price,
-            vol: v.vol.max(min_vol),
-            option_vol: v.slow_vol.max(min_vol),
+            vol: v.vol.clamp(min_vol, max_vol),
+            option_vol: v.slow_vol.clamp(min_vol, max_vol),
             beta: v.beta,
-            resid_vol: v.resid_vol,
+            resid_vol: v.resid_vol.min(max_vol),
             range_floor: c.range_floor,
             resid_floor: c.resid_floor,
             vol_up: c.vol_up,
@@ -143,10 +142,18 @@ impl Builder<'_> {
     }
 }
 
-/// A withdrawal to apply before margining (for checks and what-if queries).
-pub struct Withdrawal<'a> {
-    pub collateral: &'a str,
-    pub amount: Uint128,
+/// A change to apply before margining, for what-if queries.
+pub enum WhatIf<'a> {
+    Withdraw {
+        collateral: &'a str,
+        amount: Uint128,
+    },
+    /// A fill of signed `size` at `price` (whole settlement units), taker fee charged.
+    Trade {
+        market: &'a str,
+        size: SignedDecimal,
+        price: Decimal,
+    },
 }
 
 pub fn account_report(
@@ -163,7 +170,7 @@ pub fn account_report_after(
     env: &Env,
     owner: &Addr,
     sub_id: u32,
-    withdrawal: Option<Withdrawal>,
+    what_if: Option<WhatIf>,
 ) -> ContractResult<MarginReport> {
     let account = ACCOUNTS
         .may_load(deps.storage, (owner, sub_id))?
@@ -189,30 +196,58 @@ pub fn account_report_after(
         .range(deps.storage, None, None, Order::Ascending)
         .take(MAX_COLLATERALS)
         .collect::<Result<_, _>>()?;
-    if let Some(w) = withdrawal {
-        if w.collateral == b.config.settlement_denom {
+    let mut positions: Vec<(String, Position)> = POSITIONS
+        .prefix((owner, sub_id))
+        .range(deps.storage, None, None, Order::Ascending)
+        .take(MAX_MARKETS)
+        .collect::<Result<_, _>>()?;
+    match what_if {
+        Some(WhatIf::Withdraw { collateral, amount })
+            if collateral == b.config.settlement_denom =>
+        {
             settlement = settlement
                 .checked_sub(
-                    Int128::try_from(w.amount).map_err(|_| ContractError::Overflow("amount"))?,
+                    Int128::try_from(amount).map_err(|_| ContractError::Overflow("amount"))?,
                 )
                 .map_err(|_| ContractError::Overflow("settlement"))?;
-        } else {
+        }
+        Some(WhatIf::Withdraw { collateral, amount }) => {
             let h = holdings
                 .iter_mut()
-                .find(|(id, _)| id == w.collateral)
+                .find(|(id, _)| id == collateral)
                 .ok_or_else(|| ContractError::InsufficientBalance {
-                    collateral: w.collateral.to_string(),
-                    requested: w.amount,
+                    collateral: collateral.to_string(),
+                    requested: amount,
                     available: Uint128::zero(),
                 })?;
             h.1 =
-                h.1.checked_sub(w.amount)
+                h.1.checked_sub(amount)
                     .map_err(|_| ContractError::InsufficientBalance {
-                        collateral: w.collateral.to_string(),
-                        requested: w.amount,
+                        collateral: collateral.to_string(),
+                        requested: amount,
                         available: h.1,
                     })?;
         }
+        Some(WhatIf::Trade {
+            market,
+            size,
+            price,
+        }) => {
+            let paid = what_if_trade(
+                deps,
+                env,
+                &account.mode,
+                &b.config,
+                &mut positions,
+                market,
+                size,
+                price,
+            )?;
+            settlement = settlement
+                .checked_sub(paid)
+                .map_err(|_| ContractError::Overflow("settlement"))?;
+        }
+        None => {}
     }
     let mut risk_account = RiskAccount {
         settlement: units(settlement)?,
@@ -243,15 +278,19 @@ pub fn account_report_after(
     // Positions: the engine sees each position's value as size × (mark − entry) and the
     // settlement as quote + Σ size × entry, which is the same equity as quote + Σ size × mark
     // but keeps the engine's collateral value (and capital efficiency) about deposits.
-    let positions: Vec<(String, Position)> = POSITIONS
-        .prefix((owner, sub_id))
-        .range(deps.storage, None, None, Order::Ascending)
-        .take(MAX_MARKETS)
-        .collect::<Result<_, _>>()?;
+    //
+    // Funding due and expired positions are settled here as the next touch would settle them.
     let mut cost = SignedDecimal::zero();
     let mut isolated_index = None;
     for (id, p) in positions {
         let m = MARKETS.load(deps.storage, &id)?;
+        let cash = market_cash(deps, env, &b.config, &id, &m)?;
+        let (due, left) = position_cash(&b.config, &m, &p, &cash)?;
+        risk_account.settlement = risk_account
+            .settlement
+            .checked_add(units(due)?)
+            .map_err(|_| ContractError::Overflow("settlement"))?;
+        let Some(p) = left else { continue };
         let underlying = b.underlying(&m.underlying)?;
         b.ctx
             .markets
@@ -291,4 +330,97 @@ pub fn account_report_after(
         AccountMode::Portfolio => MarginMode::Portfolio,
     };
     Ok(margin(&risk_account, &b.ctx, &mode)?)
+}
+
+/// Applies a hypothetical fill to `positions`; returns what the account would pay for it
+/// (notional rounded up, plus the taker fee rounded up; negative when it receives).
+#[allow(clippy::too_many_arguments)]
+fn what_if_trade(
+    deps: Deps,
+    env: &Env,
+    mode: &AccountMode,
+    config: &Config,
+    positions: &mut Vec<(String, Position)>,
+    market: &str,
+    size: SignedDecimal,
+    price: Decimal,
+) -> ContractResult<Int128> {
+    let m = MARKETS
+        .may_load(deps.storage, market)?
+        .ok_or_else(|| ContractError::NotListed {
+            kind: "market",
+            id: market.to_string(),
+        })?;
+    if let AccountMode::Isolated { market: own } = mode {
+        if own != market {
+            return Err(ContractError::IsolatedElsewhere {
+                market: own.clone(),
+                traded: market.to_string(),
+            });
+        }
+    }
+    if let Some(e) = expiry(&m).filter(|e| *e <= env.block.time.seconds()) {
+        return Err(ContractError::MarketExpired {
+            market: market.to_string(),
+            expiry: e,
+        });
+    }
+    if size.is_zero() || price.is_zero() {
+        return Err(ContractError::ZeroSizeOrPrice {});
+    }
+    let of = |_| ContractError::Overflow("what-if trade");
+    let base_price = decimal(price)?
+        .checked_mul(scale(config.settlement_decimals, 0))
+        .map_err(of)?;
+    let i = match positions.iter().position(|(id, _)| id == market) {
+        Some(i) => i,
+        None => {
+            positions.push((
+                market.to_string(),
+                Position {
+                    size: SignedDecimal::zero(),
+                    entry_price: SignedDecimal::zero(),
+                    funding_index: SignedDecimal::zero(),
+                },
+            ));
+            positions.len() - 1
+        }
+    };
+    // As in a real fill: funding due settles at the old size, the new size starts from the
+    // market's current index.
+    let cash = market_cash(deps, env, config, market, &m)?;
+    let old = positions[i].1.clone();
+    let (due, settled) = position_cash(config, &m, &old, &cash)?;
+    let settled = settled.filter(|p| !p.size.is_zero());
+    let index = settled
+        .as_ref()
+        .map(|p| p.funding_index)
+        .unwrap_or_else(|| match &cash {
+            MarketCash::Perp { funding, .. } => funding.cumulative,
+            _ => SignedDecimal::zero(),
+        });
+    match next_position(settled, size, base_price)? {
+        Some(p) => {
+            positions[i].1 = Position {
+                funding_index: index,
+                ..p
+            }
+        }
+        None => {
+            positions.remove(i);
+        }
+    }
+    let notional = size.checked_mul(base_price).map_err(of)?;
+    let fee = notional
+        .abs_diff(SignedDecimal::zero())
+        .checked_mul(m.taker_fee)
+        .map_err(of)?
+        .to_uint_ceil();
+    let fee = Int128::try_from(fee).map_err(|_| ContractError::Overflow("fee"))?;
+    // Pays rounded up, receives rounded down; the fee rounds up; funding due is received.
+    notional
+        .to_int_ceil()
+        .checked_add(fee)
+        .and_then(|x| x.checked_sub(due))
+        .map_err(of)
 }

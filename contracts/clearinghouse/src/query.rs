@@ -1,18 +1,20 @@
 //! Queries; every list is paginated with a capped limit.
 
-use cosmwasm_std::{Addr, Deps, Env, Order, Uint128};
+use cosmwasm_std::{Addr, Decimal, Deps, Env, Order};
 use cw_storage_plus::{Bound, Map};
 
 use ballast_types::clearinghouse::{
-    AccountResponse, ConfigResponse, Holding, NamedCollateral, NamedMarket, NamedUnderlying,
-    OrderStatus, PositionResponse,
+    AccountResponse, ConfigResponse, FundingResponse, Holding, LedgerResponse, NamedCollateral,
+    NamedMarket, NamedUnderlying, OrderStatus, PositionResponse,
 };
 
 use crate::error::{ContractError, ContractResult};
-use crate::margin::{account_report_after, Withdrawal};
+use crate::funding::expiry;
+use crate::ledger::{market_cash, position_cash, MarketCash};
+use crate::margin::{account_report_after, WhatIf};
 use crate::state::{
-    Account, ACCOUNTS, CANCELLED, COLLATERALS, COLLATERAL_TOTAL, CONFIG, FEES, FILLED, HOLDINGS,
-    MARKETS, MAX_COLLATERALS, MIN_NONCE, POSITIONS, UNDERLYINGS,
+    Account, ACCOUNTS, CANCELLED, CLEARING, COLLATERALS, COLLATERAL_TOTAL, CONFIG, EXPIRY_PRICE,
+    FEES, FILLED, FUNDING, HOLDINGS, MARKETS, MAX_COLLATERALS, MIN_NONCE, POSITIONS, UNDERLYINGS,
 };
 
 use ballast_types::pagination::page_limit as limit;
@@ -40,6 +42,7 @@ pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
         settlement_denom: c.settlement_denom,
         settlement_decimals: c.settlement_decimals,
         risk: c.risk,
+        funding: c.funding,
     })
 }
 
@@ -141,31 +144,65 @@ pub fn margin(
     env: &Env,
     owner: String,
     sub_id: u32,
-    withdrawal: Option<(String, Uint128)>,
+    what_if: Option<WhatIf>,
 ) -> ContractResult<ballast_risk::model::MarginReport> {
     let owner = deps.api.addr_validate(&owner)?;
-    let w = withdrawal.as_ref().map(|(c, a)| Withdrawal {
-        collateral: c,
-        amount: *a,
-    });
-    account_report_after(deps, env, &owner, sub_id, w)
+    account_report_after(deps, env, &owner, sub_id, what_if)
 }
 
+/// Positions with what they would settle at the markets' stored state (funding accrued to
+/// the last crank or trade; expiry at the fixed price): no oracle call, so the list is
+/// always available. The margin report accrues to now.
 pub fn positions(deps: Deps, owner: String, sub_id: u32) -> ContractResult<Vec<PositionResponse>> {
     let owner = deps.api.addr_validate(&owner)?;
+    let config = CONFIG.load(deps.storage)?;
     POSITIONS
         .prefix((&owner, sub_id))
         .range(deps.storage, None, None, Order::Ascending)
         .take(crate::state::MAX_MARKETS)
         .map(|r| {
             let (market, p) = r?;
+            let m = MARKETS.load(deps.storage, &market)?;
+            let cash = match (expiry(&m), EXPIRY_PRICE.may_load(deps.storage, &market)?) {
+                (None, _) => MarketCash::Perp {
+                    funding: FUNDING.may_load(deps.storage, &market)?.unwrap_or_default(),
+                    index: Decimal::zero(),
+                },
+                (Some(_), Some(price)) => MarketCash::Expired { price },
+                (Some(_), None) => MarketCash::Live,
+            };
+            let (pending, _) = position_cash(&config, &m, &p, &cash)?;
             Ok(PositionResponse {
                 market,
                 size: p.size,
                 entry_price: p.entry_price,
+                pending,
             })
         })
         .collect()
+}
+
+pub fn funding(deps: Deps, env: &Env, market: String) -> ContractResult<FundingResponse> {
+    let m = MARKETS
+        .may_load(deps.storage, &market)?
+        .ok_or_else(|| ContractError::NotListed {
+            kind: "market",
+            id: market.clone(),
+        })?;
+    let config = CONFIG.load(deps.storage)?;
+    match market_cash(deps, env, &config, &market, &m)? {
+        MarketCash::Perp { funding, .. } => Ok(FundingResponse {
+            rate: crate::funding::rate(&funding, &config.funding)?,
+            cumulative: funding.cumulative,
+            premium: funding.premium,
+            updated: funding.updated,
+        }),
+        _ => Err(ContractError::NotPerp { market }),
+    }
+}
+
+pub fn expiry_price(deps: Deps, market: String) -> ContractResult<Option<Decimal>> {
+    Ok(EXPIRY_PRICE.may_load(deps.storage, &market)?)
 }
 
 pub fn order_status(deps: Deps, order: ballast_types::order::Order) -> ContractResult<OrderStatus> {
@@ -184,6 +221,9 @@ pub fn order_status(deps: Deps, order: ballast_types::order::Order) -> ContractR
     })
 }
 
-pub fn fees(deps: Deps) -> ContractResult<Uint128> {
-    Ok(FEES.may_load(deps.storage)?.unwrap_or_default())
+pub fn ledger(deps: Deps) -> ContractResult<LedgerResponse> {
+    Ok(LedgerResponse {
+        fees: FEES.may_load(deps.storage)?.unwrap_or_default(),
+        clearing: CLEARING.may_load(deps.storage)?.unwrap_or_default(),
+    })
 }

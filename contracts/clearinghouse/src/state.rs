@@ -5,7 +5,7 @@ use cosmwasm_std::{Addr, Decimal, Int128, SignedDecimal, Uint128};
 use cw_storage_plus::{Item, Map};
 
 use ballast_types::clearinghouse::{
-    AccountMode, CollateralConfig, MarketConfig, RiskConfig, UnderlyingConfig,
+    AccountMode, CollateralConfig, FundingConfig, MarketConfig, RiskConfig, UnderlyingConfig,
 };
 
 // The owner lives in cw-ownable's own key ("ownership").
@@ -38,6 +38,29 @@ pub const MIN_NONCE: Map<(&Addr, u32), u64> = Map::new("min_nonce");
 pub const OPEN_INTEREST: Map<&str, Decimal> = Map::new("open_interest");
 /// Fees collected, settlement base units (the rounding of every transfer lands here too).
 pub const FEES: Item<Uint128> = Item::new("fees");
+/// (market id, owner, sub_id) → present while the account holds a position in the market:
+/// lets `Crank` settle an expired market's holders a page at a time.
+pub const HOLDERS: Map<(&str, &Addr, u32), ()> = Map::new("holders");
+/// perp market id → its funding state (absent until first touched).
+pub const FUNDING: Map<&str, FundingState> = Map::new("funding");
+/// dated market id → settlement price (whole settlement units per unit), fixed by the first
+/// touch at or after expiry.
+pub const EXPIRY_PRICE: Map<&str, Decimal> = Map::new("expiry_price");
+/// The clearing balance, settlement base units: funding and expiry cash that one side has
+/// settled and the other not yet, plus their rounding. Token balances of the settlement
+/// denom = Σ account settlement + FEES + CLEARING, exactly.
+pub const CLEARING: Item<Int128> = Item::new("clearing");
+
+#[cw_serde]
+#[derive(Default)]
+pub struct FundingState {
+    /// Cumulative funding per unit, settlement base units (longs pay its increase).
+    pub cumulative: SignedDecimal,
+    /// Exponential average of trade premiums over the index (fraction).
+    pub premium: SignedDecimal,
+    /// Time `cumulative` is accrued to (seconds).
+    pub updated: u64,
+}
 
 #[cw_serde]
 pub struct Position {
@@ -46,6 +69,9 @@ pub struct Position {
     /// Average entry price, settlement base units per unit (display and the engine's
     /// unrealised-PnL split; the quote balance already holds what was paid).
     pub entry_price: SignedDecimal,
+    /// The market's cumulative funding when this position last settled (perps).
+    #[serde(default)]
+    pub funding_index: SignedDecimal,
 }
 
 #[cw_serde]
@@ -54,6 +80,7 @@ pub struct Config {
     pub settlement_denom: String,
     pub settlement_decimals: u8,
     pub risk: RiskConfig,
+    pub funding: FundingConfig,
 }
 
 #[cw_serde]

@@ -3,6 +3,7 @@
 //! and that nothing changed.
 
 mod admin;
+mod cash;
 mod funds;
 mod sequences;
 mod trade;
@@ -41,11 +42,11 @@ pub fn inv_conservation(s: &Suite) {
     let accounts = ledger(s);
     let ch = s.ch().clearinghouse.clone();
     let settlement: i128 = accounts.iter().map(|a| a.settlement.i128()).sum();
-    let fees: Uint128 = s.ch_query(&QueryMsg::Fees {}).unwrap();
+    let totals = s.ledger_totals();
     assert_eq!(
         s.balance(&ch, SETTLEMENT) as i128,
-        settlement + fees.u128() as i128,
-        "settlement tokens vs ledger + fees"
+        settlement + totals.fees.u128() as i128 + totals.clearing.i128(),
+        "settlement tokens vs ledger + fees + clearing"
     );
     let held = |id: &str| -> u128 {
         accounts

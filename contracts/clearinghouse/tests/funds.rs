@@ -65,10 +65,12 @@ fn margin_report_values_collateral_at_oracle_prices_and_weights() {
         SignedDecimal::from_atomics(26_000_000_000i128, 0).unwrap()
     );
     // Portfolio mode reprices ATOM-linked collateral in the scenarios: with a young oracle
-    // (no volatility history) R is ATOM's 5 % floor, so MM = 5 % of the 13,100 USD of
-    // weighted ATOM exposure, and IM = 1.25 × MM.
+    // (ATOM's prior σ = 90 %, no returns yet) R = z·σ·√(2 h / year) = 6.75 × 0.9 × 0.0151
+    // = 9.18 % (above ATOM's 5 % floor), so MM = R × the 13,100 USD of weighted ATOM
+    // exposure, and IM = 1.25 × MM.
     let mm: f64 = r.maintenance_margin.to_string().parse().unwrap();
-    assert!((mm - 655_000_000.0).abs() < 1.0, "MM {mm}");
+    let range = 6.75 * 0.9 * (7200.0f64 / 31_557_600.0).sqrt();
+    assert!((mm - range * 13_100_000_000.0).abs() < 1_000.0, "MM {mm}");
     assert!(r.initial_margin > r.maintenance_margin);
     // In cross mode collateral risk is the haircut alone: nothing is required.
     s.deposit(BOB, 0, 1_000_000_000, "uatom").unwrap();

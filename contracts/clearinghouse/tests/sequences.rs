@@ -1,6 +1,8 @@
-//! Random sequences of deposits, withdrawals, signed trades, price moves and replays, with
-//! the invariants checked after every step: I1 conservation (tokens = ledger + fees), I2 no
-//! withdrawal leaves an account below IM, I3 MM ≤ IM, I10 a replayed match changes nothing.
+//! Random sequences of deposits, withdrawals, signed trades, price moves, waits, funding
+//! cranks and replays, with the invariants checked after every step: I1 conservation
+//! (tokens = ledger + fees + clearing), I2 no withdrawal leaves an account below IM, I3
+//! MM ≤ IM, I10 a replayed match changes nothing, and funding sums to zero minus rounding
+//! in the protocol's favour (0 ≤ clearing − Σ pending ≤ one unit per settlement).
 //! `BALLAST_SEQUENCES` sets how many sequences run (default 1,000); the test prints how many
 //! sequences and steps ran.
 
@@ -10,9 +12,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 static TRADES: AtomicUsize = AtomicUsize::new(0);
 static REFUSED: AtomicUsize = AtomicUsize::new(0);
 static WITHDRAWALS: AtomicUsize = AtomicUsize::new(0);
+static CRANKS: AtomicUsize = AtomicUsize::new(0);
+/// Steps after which some funding was settled or pending.
+static FUNDED: AtomicUsize = AtomicUsize::new(0);
 
 use ballast_testing::{Suite, SETTLEMENT};
-use ballast_types::clearinghouse::{AccountMode, SignedOrder};
+use ballast_types::clearinghouse::{AccountMode, PositionResponse, QueryMsg, SignedOrder};
 use ballast_types::order::Side::{Buy, Sell};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -42,6 +47,10 @@ enum Action {
     Move {
         percent: i32,
     },
+    Wait {
+        minutes: u64,
+    },
+    Crank,
     ReplayLast,
 }
 
@@ -50,7 +59,7 @@ fn action() -> impl Strategy<Value = Action> {
         (0usize..3, 1u64..60_000).prop_map(|(t, usdc)| Action::Deposit { t, usdc }),
         (0usize..3, 1u64..5_000).prop_map(|(t, atom)| Action::DepositAtom { t, atom }),
         (0usize..3, 1u64..80_000).prop_map(|(t, usdc)| Action::Withdraw { t, usdc }),
-        (0usize..3, 0usize..3, 1u32..3_000, -50i32..50).prop_map(
+        (0usize..3, 0usize..3, 1u32..3_000, -3_000i32..3_000).prop_map(
             |(buyer, seller, lots, tick_offset)| Action::Trade {
                 buyer,
                 seller,
@@ -59,6 +68,8 @@ fn action() -> impl Strategy<Value = Action> {
             }
         ),
         (-9i32..=9).prop_map(|percent| Action::Move { percent }),
+        (1u64..240).prop_map(|minutes| Action::Wait { minutes }),
+        Just(Action::Crank),
         Just(Action::ReplayLast),
     ]
 }
@@ -68,6 +79,8 @@ struct World {
     btc: f64,
     nonce: u64,
     last: Option<(SignedOrder, SignedOrder, String, String)>,
+    /// An upper bound on settlements so far (each floors at most one base unit).
+    settlements: i128,
 }
 
 impl World {
@@ -84,6 +97,7 @@ impl World {
             btc: 60_000.0,
             nonce: 0,
             last: None,
+            settlements: 0,
         }
     }
 
@@ -152,6 +166,15 @@ impl World {
                 let p = format!("{:.1}", self.btc);
                 s.feed(&[("BTC", p.as_str()), ("ATOM", "10"), ("STATOM", "12")]);
             }
+            Action::Wait { minutes } => {
+                s.advance(minutes * 60);
+                let p = format!("{:.1}", self.btc);
+                s.feed(&[("BTC", p.as_str()), ("ATOM", "10"), ("STATOM", "12")]);
+            }
+            Action::Crank => {
+                s.crank("BTC-PERP").map_err(fail)?;
+                CRANKS.fetch_add(1, Ordering::Relaxed);
+            }
             Action::ReplayLast => {
                 if let Some((maker, taker, size, px)) = self.last.clone() {
                     // I10: a fully filled pair settles once; a replay changes nothing.
@@ -165,6 +188,28 @@ impl World {
             }
         }
         inv_conservation(s);
+        // Funding is zero-sum: what was settled (−clearing) plus what is pending is at most
+        // zero, short of it only by the floor of each account's cash.
+        self.settlements += 3;
+        let pending: i128 = (0..3)
+            .flat_map(|t| {
+                s.ch_query::<Vec<PositionResponse>>(&QueryMsg::Positions {
+                    owner: s.traders[t].to_string(),
+                    sub_id: 0,
+                })
+                .unwrap_or_default()
+            })
+            .map(|p| p.pending.i128())
+            .sum();
+        let clearing = s.ledger_totals().clearing.i128();
+        if clearing != 0 || pending != 0 {
+            FUNDED.fetch_add(1, Ordering::Relaxed);
+        }
+        let gap = clearing - pending;
+        prop_assert!(
+            (0..=self.settlements).contains(&gap),
+            "funding not zero-sum: clearing − pending = {gap}"
+        );
         // I3 for every account: MM ≤ IM.
         for t in 0..3 {
             if let Ok(r) = s.margin(t, 0) {
@@ -206,9 +251,15 @@ fn inv_random_sequences_keep_conservation_margin_and_exactly_once() {
         REFUSED.load(Ordering::Relaxed),
     );
     println!(
-        "sequences: {cases}, steps: {}, trades settled: {trades}, refused: {refused}, withdrawals: {}",
+        "sequences: {cases}, steps: {}, trades settled: {trades}, refused: {refused}, withdrawals: {}, funding cranks: {}, steps with funding owed or settled: {}",
         steps.load(Ordering::Relaxed),
-        WITHDRAWALS.load(Ordering::Relaxed)
+        WITHDRAWALS.load(Ordering::Relaxed),
+        CRANKS.load(Ordering::Relaxed),
+        FUNDED.load(Ordering::Relaxed)
+    );
+    assert!(
+        FUNDED.load(Ordering::Relaxed) > cases as usize / 10,
+        "too few steps with funding for the zero-sum check to test anything"
     );
     assert!(
         trades > cases as usize / 10,

@@ -46,7 +46,7 @@ fn snapshot(
         ledger(s),
         positions(s, ALICE, 0),
         positions(s, BOB, 0),
-        s.ch_query(&QueryMsg::Fees {}).unwrap(),
+        s.ledger_totals().fees,
     )
 }
 
@@ -82,7 +82,7 @@ fn full_trading_flow_positions_fees_and_equity() {
         s.account(BOB, 0).unwrap().settlement,
         Int128::new(100_000_000_000 + 60_000_000_000 - 12_000_000)
     );
-    let fees: Uint128 = s.ch_query(&QueryMsg::Fees {}).unwrap();
+    let fees = s.ledger_totals().fees;
     assert_eq!(fees, Uint128::new(42_000_000));
     // Equity is deposits minus fees at the entry price; a 10 % rally moves 6,000 USDC.
     assert_eq!(s.margin(ALICE, 0).unwrap().equity, usdc(99_970_000_000));
@@ -474,12 +474,15 @@ fn bad_27_option_past_expiry_is_not_marked_as_live() {
         "{}",
         r.equity
     );
-    // Past expiry the engine refuses to mark the option (settlement by the crank comes
-    // with funding and expiry), and the market no longer trades.
+    // Past expiry the option is no longer marked by Black-76 with time value: it is worth
+    // its payoff at the settlement price (nothing, out of the money), and the market no
+    // longer trades. Alice paid 100 + 0.05 fee; Bob received 100 − 0.02.
     s.advance(601);
     s.feed(&[("BTC", "60000"), ("ATOM", "10"), ("STATOM", "12")]);
-    let err = s.margin(BOB, 0).unwrap_err().to_string();
-    assert!(err.contains("expired"), "{err}");
+    let (ra, rb) = (s.margin(ALICE, 0).unwrap(), s.margin(BOB, 0).unwrap());
+    assert_eq!(ra.equity, usdc(99_899_950_000));
+    assert_eq!(rb.equity, usdc(100_099_980_000));
+    assert_eq!((ra.initial_margin, rb.initial_margin), (usdc(0), usdc(0)));
     let maker = s.signed(BOB, s.order(BOB, 0, "BTC-66000-C", Sell, "1", "100", 2));
     let taker = s.signed(ALICE, s.order(ALICE, 0, "BTC-66000-C", Buy, "1", "100", 2));
     assert!(matches!(

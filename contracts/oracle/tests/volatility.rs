@@ -125,3 +125,40 @@ fn beta_and_residual_against_the_reference() {
     let e = s.volatility("ETH").unwrap();
     assert_eq!((e.beta, e.resid_vol), (SignedDecimal::zero(), e.vol));
 }
+
+#[test]
+fn a_prior_volatility_is_blended_with_returns_not_replaced_by_the_first() {
+    // Two oracles see the same first hour: a 6.7 % drop.
+    let run = |prior: Option<&str>| {
+        let mut s = Suite::with_assets(&["BTC"]);
+        let mut config = ballast_testing::asset_config(&s.feeders);
+        config.initial_vol = prior.map(dec);
+        s.set_asset("BTC", config).unwrap();
+        feed(&mut s, &["100"]);
+        let at_start = s.volatility("BTC").unwrap().vol;
+        feed(&mut s, &["93.3"]);
+        (at_start, s.volatility("BTC").unwrap().vol)
+    };
+    let (start_none, seeded) = run(None);
+    let (start_prior, blended) = run(Some("0.6"));
+    // With a prior the query answers it from the first price on.
+    assert_eq!(start_none, SignedDecimal::zero());
+    assert!(
+        (start_prior - SignedDecimal::percent(60)).abs_diff(SignedDecimal::zero())
+            < "0.000001".parse().unwrap(),
+        "{start_prior}"
+    );
+    // Without it, one hourly return is the whole estimate: |ln 0.933|·√8766 ≈ 6.5.
+    assert!(seeded > SignedDecimal::percent(600), "{seeded}");
+    // With it: √(0.96·0.6²/8766 + 0.04·0.0693²)·√8766 ≈ 1.425 — high, not absurd.
+    let expected: SignedDecimal = "1.425".parse().unwrap();
+    assert!(
+        blended.abs_diff(expected) < "0.005".parse().unwrap(),
+        "{blended}"
+    );
+    // The same numbers as the engine's estimator started from the same prior.
+    let mut m = Moments::with_prior("0.6".parse().unwrap(), 3600).unwrap();
+    let r = log_return("100".parse().unwrap(), "93.3".parse().unwrap()).unwrap();
+    m.update(&params(), r, None).unwrap();
+    assert_eq!(m.estimate(&params(), &m).unwrap().vol, blended);
+}

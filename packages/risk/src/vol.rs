@@ -75,6 +75,20 @@ pub fn log_return(prev: SignedDecimal, now: SignedDecimal) -> RiskResult<SignedD
 }
 
 impl Moments {
+    /// Moments that start from a prior annualised σ (per-period variance σ²·period/year)
+    /// instead of letting the first return set the average alone: one hourly return of a
+    /// crash would otherwise be the whole estimate. Covariances start at zero (β = 0
+    /// until returns arrive), which only lowers hedge credit.
+    pub fn with_prior(vol: SignedDecimal, period_secs: u64) -> RiskResult<Moments> {
+        let per_period = SignedDecimal::from_ratio(period_secs.max(1), crate::model::YEAR_SECS);
+        let v = mul_down(mul_down(vol, vol)?, per_period)?;
+        Ok(Moments {
+            var: [v, v],
+            cov: [SignedDecimal::zero(); 2],
+            updates: 0,
+        })
+    }
+
     /// Folds one period's return `r` (and the reference's return, when known) in.
     pub fn update(
         &mut self,
@@ -82,7 +96,8 @@ impl Moments {
         r: SignedDecimal,
         r_ref: Option<SignedDecimal>,
     ) -> RiskResult<()> {
-        let first = self.updates == 0;
+        // Without a prior, the first return seeds the averages; with one, it is blended in.
+        let first = self.updates == 0 && self.var[1].is_zero();
         let sq = mul_down(r, r)?;
         let lambdas = [p.lambda_fast, p.lambda_slow];
         for (k, lambda) in lambdas.iter().enumerate() {

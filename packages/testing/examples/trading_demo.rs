@@ -1,16 +1,22 @@
 //! The trading demo on an embedded in-process chain (cw-multi-test): deploy the oracle, a
 //! cw20 staked-ATOM token and the clearinghouse; feeders post prices; two traders deposit
 //! and sign orders with their own secp256k1 keys (ADR-36, as Keplr signs); a third party
-//! settles the match; prices move; a withdrawal that would break initial margin is refused.
-//! Every step prints the accounts' margin reports.
+//! settles the match; prices move; a withdrawal that would break initial margin is refused;
+//! a trade over the index sets a funding premium and hourly cranks move funding from longs
+//! to shorts; a future expires and settles at the oracle price. Every step prints the
+//! accounts' margin reports.
 //!
 //! `cargo run --release -p ballast-testing --example trading_demo`
 
+use ballast_risk::model::Instrument;
 use ballast_risk::model::MarginReport;
+use ballast_testing::perp_config;
 use ballast_testing::{Suite, SETTLEMENT};
-use ballast_types::clearinghouse::{AccountMode, QueryMsg};
+use ballast_types::clearinghouse::{
+    AccountMode, ExecuteMsg, FundingResponse, PositionResponse, QueryMsg,
+};
 use ballast_types::order::Side::{Buy, Sell};
-use cosmwasm_std::{SignedDecimal, Uint128};
+use cosmwasm_std::SignedDecimal;
 
 const ALICE: usize = 0;
 const BOB: usize = 1;
@@ -126,9 +132,101 @@ fn main() {
         ),
     );
 
-    let fees: Uint128 = s.ch_query(&QueryMsg::Fees {}).expect("fees");
-    println!("\nfees collected: {:.2} USDC", fees.u128() as f64 / 1e6);
-    println!(
-        "(funding, expiry settlement and liquidations are not built yet: see the open issues)"
+    // A dated future, expiring in 9 hours: alice sells it to bob against her perp long.
+    let expiry = s.now() + 9 * 3600;
+    let owner = s.owner.clone();
+    let mut future = perp_config("BTC", "0.05", "0.03");
+    future.instrument = Instrument::Future { expiry };
+    let list = ExecuteMsg::SetMarket {
+        id: "BTC-FUT".into(),
+        config: future,
+    };
+    s.ch_exec(&owner, &list, &[]).expect("list future");
+    let maker = s.signed(BOB, s.order(BOB, 0, "BTC-FUT", Buy, "1", "56200", 3));
+    let taker = s.signed(ALICE, s.order(ALICE, 0, "BTC-FUT", Sell, "1", "56200", 3));
+    s.settle(maker, taker, "1", "56200").expect("settle future");
+    // A buy 0.5 % over the index: the premium average moves, funding turns positive.
+    let maker = s.signed(BOB, s.order(BOB, 0, "BTC-PERP", Sell, "0.2", "56300", 4));
+    let taker = s.signed(ALICE, s.order(ALICE, 0, "BTC-PERP", Buy, "0.2", "56300", 4));
+    s.settle(maker, taker, "0.2", "56300")
+        .expect("settle premium");
+    reports(
+        &s,
+        "\n6. alice sells bob 1 BTC-FUT (expires in 9 h) at 56,200, and buys 0.2 BTC-PERP at 56,300, 0.5 % over the index",
     );
+
+    println!("\n7. ten hours pass; feeders post every hour and a keeper cranks the perp");
+    println!("   hour  BTC     rate/h      cumulative   alice pending   bob pending");
+    let mut btc = 56_000u32;
+    for hour in 1..=10 {
+        s.advance(3600);
+        btc += 100;
+        let p = btc.to_string();
+        s.feed(&[("BTC", p.as_str()), ("ATOM", "9.5"), ("STATOM", "11.4")]);
+        s.crank("BTC-PERP").expect("crank perp");
+        let f: FundingResponse = s
+            .ch_query(&QueryMsg::Funding {
+                market: "BTC-PERP".into(),
+            })
+            .expect("funding");
+        let pending = |t: usize| -> f64 {
+            let ps: Vec<PositionResponse> = s
+                .ch_query(&QueryMsg::Positions {
+                    owner: s.traders[t].to_string(),
+                    sub_id: 0,
+                })
+                .expect("positions");
+            ps.iter().map(|p| p.pending.i128() as f64 / 1e6).sum()
+        };
+        println!(
+            "   {hour:>4}  {btc}  {:>9.5} %  {:>10.2}   {:>12.2}   {:>11.2}",
+            f.rate.to_string().parse::<f64>().unwrap_or(0.0) * 100.0,
+            f.cumulative.to_string().parse::<f64>().unwrap_or(0.0) / 1e6,
+            pending(ALICE),
+            pending(BOB)
+        );
+        if hour == 9 {
+            let r = s.crank("BTC-FUT").expect("crank future");
+            let get = |k: &str| {
+                r.events
+                    .iter()
+                    .flat_map(|e| e.attributes.iter())
+                    .find(|a| a.key == k)
+                    .map(|a| a.value.clone())
+                    .unwrap_or_default()
+            };
+            println!(
+                "         BTC-FUT expired: the crank settled its {} holders at {}",
+                get("settled"),
+                get("settlement_price")
+            );
+        }
+    }
+    // A keeper settles both accounts: funding moves into their balances, equity unchanged.
+    let before = (
+        s.account(ALICE, 0).expect("a").settlement,
+        s.account(BOB, 0).expect("b").settlement,
+    );
+    s.settle_account(ALICE, 0).expect("settle alice");
+    s.settle_account(BOB, 0).expect("settle bob");
+    let after = (
+        s.account(ALICE, 0).expect("a").settlement,
+        s.account(BOB, 0).expect("b").settlement,
+    );
+    reports(
+        &s,
+        &format!(
+            "\n8. a keeper settles both accounts: alice's balance moves by {:.2} USDC, bob's by {:.2}",
+            (after.0.i128() - before.0.i128()) as f64 / 1e6,
+            (after.1.i128() - before.1.i128()) as f64 / 1e6
+        ),
+    );
+
+    let totals = s.ledger_totals();
+    println!(
+        "\nfees collected: {:.2} USDC; clearing balance (funding rounding kept by the protocol): {} uusdc",
+        totals.fees.u128() as f64 / 1e6,
+        totals.clearing
+    );
+    println!("(liquidations, auctions and the insurance pool come next: see the open issues)");
 }

@@ -5,7 +5,8 @@
 use ballast_risk::model::{Fractions, Instrument};
 use ballast_types::clearinghouse::{
     AccountMode, AccountResponse, AssetInfo, CollateralConfig, CollateralLinkConfig, ExecuteMsg,
-    InstantiateMsg, MarketConfig, QueryMsg, ReceiveMsg, RiskConfig, UnderlyingConfig,
+    FundingConfig, InstantiateMsg, LedgerResponse, MarketConfig, QueryMsg, ReceiveMsg, RiskConfig,
+    UnderlyingConfig,
 };
 use cosmwasm_std::{coin, to_json_binary, Addr, SignedDecimal, StdResult, Uint128};
 use cw_multi_test::{AppResponse, ContractWrapper, Executor};
@@ -38,6 +39,17 @@ pub fn risk_config(reference: Option<&str>) -> RiskConfig {
         stress: sd("1.25"),
         max_vol: sd("5"),
         reference: reference.map(str::to_string),
+    }
+}
+
+/// Hourly funding that pays an average premium away over 8 hours, at most 0.1 % an hour;
+/// each trade weighs 20 % in the premium average.
+pub fn funding_config() -> FundingConfig {
+    FundingConfig {
+        period_secs: 3600,
+        convergence_periods: 8,
+        max_rate: "0.001".parse().expect("rate"),
+        trade_weight: "0.2".parse().expect("weight"),
     }
 }
 
@@ -92,11 +104,17 @@ pub fn collateral_config(asset: AssetInfo, oracle_asset: &str, weight: &str) -> 
 }
 
 impl Suite {
-    /// Oracle with BTC, ATOM and stATOM fed at $60,000, $10 and $12; a cw20 stATOM held by
+    /// Oracle with BTC, ATOM and stATOM (priors σ 60 %, 90 %, 90 %) fed at $60,000, $10 and $12; a cw20 stATOM held by
     /// every trader; the clearinghouse with BTC (reference) and ATOM, their perps, and ATOM
     /// (native, weight 0.8) and stATOM (cw20, weight 0.85) collateral.
     pub fn full() -> Suite {
         let mut s = Suite::with_assets(&["BTC", "ATOM", "STATOM"]);
+        // Listed with priors from history, as an operator would: BTC 60 %, ATOM 90 %.
+        for (asset, prior) in [("BTC", "0.6"), ("ATOM", "0.9"), ("STATOM", "0.9")] {
+            let mut config = crate::asset_config(&s.feeders);
+            config.initial_vol = Some(prior.parse().expect("prior"));
+            s.set_asset(asset, config).expect("prior");
+        }
         s.feed(&[("BTC", "60000"), ("ATOM", "10"), ("STATOM", "12")]);
         let token_code = s.app.store_code(Box::new(ContractWrapper::new(
             cw20_base::contract::execute,
@@ -148,6 +166,7 @@ impl Suite {
                     settlement_denom: SETTLEMENT.into(),
                     settlement_decimals: 6,
                     risk: risk_config(None),
+                    funding: funding_config(),
                 },
                 &[],
                 "ballast-clearinghouse",
@@ -300,6 +319,31 @@ impl Suite {
             owner: self.traders[trader].to_string(),
             sub_id,
         })
+    }
+
+    /// Fees and the clearing balance.
+    pub fn ledger_totals(&self) -> LedgerResponse {
+        self.ch_query(&QueryMsg::Ledger {}).expect("ledger")
+    }
+
+    /// Anyone cranks `market` (a page of 30 holders for an expired market).
+    pub fn crank(&mut self, market: &str) -> AnyResult<AppResponse> {
+        let keeper = self.owner.clone();
+        let msg = ExecuteMsg::Crank {
+            market: market.into(),
+            limit: Some(30),
+        };
+        self.ch_exec(&keeper, &msg, &[])
+    }
+
+    /// Anyone settles a trader's pending funding and expired positions.
+    pub fn settle_account(&mut self, trader: usize, sub_id: u32) -> AnyResult<AppResponse> {
+        let keeper = self.owner.clone();
+        let msg = ExecuteMsg::SettleAccount {
+            owner: self.traders[trader].to_string(),
+            sub_id,
+        };
+        self.ch_exec(&keeper, &msg, &[])
     }
 
     pub fn margin(

@@ -42,6 +42,7 @@ pub fn asset_config(feeders: &[Addr]) -> AssetConfig {
         lambda_fast: dec("0.96"),
         lambda_slow: dec("0.99"),
         period_secs: 3600,
+        initial_vol: None,
     }
 }
 

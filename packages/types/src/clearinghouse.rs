@@ -20,6 +20,25 @@ pub struct InstantiateMsg {
     /// Decimals of the settlement denom (6 for uusdc), at most 18.
     pub settlement_decimals: u8,
     pub risk: RiskConfig,
+    pub funding: FundingConfig,
+}
+
+/// How perpetuals pay funding. Each settled perp trade feeds its premium over the oracle
+/// index, `(price − index) / index`, into an exponential average; the rate per period is that
+/// average divided by `convergence_periods` (the perp is pulled to the index over that many
+/// periods, as with 8-hour funding), clamped to ±`max_rate`. Longs pay shorts when it is
+/// positive. One trade's premium is clamped to ±`max_rate × convergence_periods` before it
+/// enters the average, so an off-market print moves the rate by at most `trade_weight` of it.
+#[cw_serde]
+pub struct FundingConfig {
+    /// Length of a funding period in seconds (60 to 86,400).
+    pub period_secs: u64,
+    /// Periods over which the premium is paid away (1 to 1,000).
+    pub convergence_periods: u32,
+    /// Largest rate per period, fraction of the index (≤ 0.05).
+    pub max_rate: Decimal,
+    /// Weight of each trade's premium in the average, in (0, 1].
+    pub trade_weight: Decimal,
 }
 
 /// Engine-wide risk parameters (see ballast-risk `RiskParams`).
@@ -148,8 +167,22 @@ pub enum ExecuteMsg {
     SetMinNonce { sub_id: u32, min_nonce: u64 },
     /// Owner: replace the engine-wide risk parameters.
     SetRisk { risk: RiskConfig },
+    /// Owner: replace the funding parameters (accrual so far is kept at the old rate only
+    /// up to each market's last update; crank the perps first to close that window).
+    SetFunding { funding: FundingConfig },
     /// Open the sender's account `sub_id` with a margin mode.
     CreateAccount { sub_id: u32, mode: AccountMode },
+    /// Change the margin mode of the sender's account; it must stay at or above initial
+    /// margin in the new mode, and an isolated account may hold only its own market.
+    SetMode { sub_id: u32, mode: AccountMode },
+    /// Anyone (keepers): bring a market up to date. A perp accrues funding to now. A dated
+    /// market past expiry fixes its settlement price (the first fresh oracle price at or
+    /// after expiry) and cash-settles up to `limit` (≤ 30) of its holders; call again
+    /// until `remaining` is 0. Accounts also settle themselves whenever they are touched.
+    Crank { market: String, limit: Option<u32> },
+    /// Anyone: settle an account's pending funding and expired positions into its
+    /// settlement balance (equity does not change; the margin report already counts them).
+    SettleAccount { owner: String, sub_id: u32 },
     /// Deposit the attached native coin (exactly one listed denom) into the sender's account.
     Deposit { sub_id: u32 },
     /// cw20 deposit: `msg` is a [`ReceiveMsg`]; only a listed cw20 collateral may call.
@@ -218,9 +251,15 @@ pub enum QueryMsg {
     /// How much of an order has been filled, and whether it is cancelled.
     #[returns(OrderStatus)]
     OrderStatus { order: crate::order::Order },
-    /// Fees the clearinghouse has collected (settlement base units).
-    #[returns(Uint128)]
-    Fees {},
+    /// Fees collected and the clearing balance (settlement base units).
+    #[returns(LedgerResponse)]
+    Ledger {},
+    /// A perp's funding state, accrued to now at the current oracle index.
+    #[returns(FundingResponse)]
+    Funding { market: String },
+    /// A dated market's settlement price, once fixed after expiry.
+    #[returns(Option<Decimal>)]
+    ExpiryPrice { market: String },
     /// The account's full margin report at fresh oracle prices.
     #[returns(ballast_risk::model::MarginReport)]
     Margin { owner: String, sub_id: u32 },
@@ -232,6 +271,39 @@ pub enum QueryMsg {
         collateral: String,
         amount: Uint128,
     },
+    /// The report as it would be after a fill of signed `size` (> 0 buys) at `price`,
+    /// taker fee included (no state change).
+    #[returns(ballast_risk::model::MarginReport)]
+    WhatIfTrade {
+        owner: String,
+        sub_id: u32,
+        market: String,
+        size: SignedDecimal,
+        price: Decimal,
+    },
+}
+
+#[cw_serde]
+pub struct LedgerResponse {
+    /// Fees collected plus the rounding of every trade.
+    pub fees: Uint128,
+    /// Funding and expiry cash that one side has settled and the other not yet (may be
+    /// negative while shorts have collected before longs paid); once every account has
+    /// settled, only the rounding in the protocol's favour (≥ 0) is left.
+    pub clearing: Int128,
+}
+
+#[cw_serde]
+pub struct FundingResponse {
+    /// Cumulative funding per unit of the underlying, settlement base units (longs pay
+    /// its increase, shorts receive it).
+    pub cumulative: SignedDecimal,
+    /// Average premium of trades over the index (fraction).
+    pub premium: SignedDecimal,
+    /// Current rate per period (fraction of the index), after the clamp.
+    pub rate: SignedDecimal,
+    /// Time (seconds) `cumulative` is accrued to.
+    pub updated: u64,
 }
 
 #[cw_serde]
@@ -240,6 +312,7 @@ pub struct ConfigResponse {
     pub settlement_denom: String,
     pub settlement_decimals: u8,
     pub risk: RiskConfig,
+    pub funding: FundingConfig,
 }
 
 #[cw_serde]
@@ -275,6 +348,9 @@ pub struct PositionResponse {
     pub size: SignedDecimal,
     /// Average entry price, settlement base units per unit.
     pub entry_price: SignedDecimal,
+    /// Funding (perps) or expiry cash (past-expiry markets) the next touch will settle,
+    /// settlement base units, signed for the account (rounded against it).
+    pub pending: Int128,
 }
 
 #[cw_serde]

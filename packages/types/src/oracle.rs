@@ -31,6 +31,11 @@ pub struct AssetConfig {
     pub lambda_slow: Decimal,
     /// One volatility sample per this many seconds (e.g. 3600).
     pub period_secs: u64,
+    /// Prior annualised σ the averages start from at the first price (e.g. 0.6 for BTC,
+    /// from history); in [0, 20]. Without one the first return alone seeds them, so a
+    /// young asset's first hour decides its volatility for days.
+    #[serde(default)]
+    pub initial_vol: Option<Decimal>,
 }
 
 #[cw_serde]

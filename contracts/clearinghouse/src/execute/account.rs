@@ -1,11 +1,11 @@
-//! Opening accounts.
+//! Opening accounts and changing their margin mode.
 
-use cosmwasm_std::{DepsMut, Int128, MessageInfo, Response};
+use cosmwasm_std::{to_json_binary, DepsMut, Env, Int128, MessageInfo, Order, Response, WasmMsg};
 
-use ballast_types::clearinghouse::AccountMode;
+use ballast_types::clearinghouse::{AccountMode, CallbackMsg, ExecuteMsg};
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{Account, ACCOUNTS, MARKETS};
+use crate::state::{Account, ACCOUNTS, MARKETS, MAX_MARKETS, POSITIONS};
 
 pub fn create_account(
     deps: DepsMut,
@@ -37,6 +37,58 @@ pub fn create_account(
     )?;
     Ok(Response::new()
         .add_attribute("action", "create_account")
+        .add_attribute("owner", info.sender)
+        .add_attribute("sub_id", sub_id.to_string()))
+}
+
+/// Changes an account's margin mode; the margin check runs after, as a callback.
+pub fn set_mode(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    sub_id: u32,
+    mode: AccountMode,
+) -> ContractResult<Response> {
+    let mut account = ACCOUNTS
+        .may_load(deps.storage, (&info.sender, sub_id))?
+        .ok_or_else(|| ContractError::NoAccount {
+            owner: info.sender.to_string(),
+            sub_id,
+        })?;
+    if let AccountMode::Isolated { market } = &mode {
+        if !MARKETS.has(deps.storage, market) {
+            return Err(ContractError::NotListed {
+                kind: "market",
+                id: market.clone(),
+            });
+        }
+        // Bounded: one position per listed market at most.
+        let other = POSITIONS
+            .prefix((&info.sender, sub_id))
+            .keys(deps.storage, None, None, Order::Ascending)
+            .take(MAX_MARKETS)
+            .find(|k| k.as_ref().map(|k| k != market).unwrap_or(true))
+            .transpose()?;
+        if let Some(held) = other {
+            return Err(ContractError::HoldsOtherMarkets {
+                market: market.clone(),
+                held,
+            });
+        }
+    }
+    account.mode = mode;
+    ACCOUNTS.save(deps.storage, (&info.sender, sub_id), &account)?;
+    let check = WasmMsg::Execute {
+        contract_addr: env.contract.address.to_string(),
+        msg: to_json_binary(&ExecuteMsg::Callback(CallbackMsg::AssertInitialMargin {
+            owner: info.sender.to_string(),
+            sub_id,
+        }))?,
+        funds: vec![],
+    };
+    Ok(Response::new()
+        .add_message(check)
+        .add_attribute("action", "set_mode")
         .add_attribute("owner", info.sender)
         .add_attribute("sub_id", sub_id.to_string()))
 }

@@ -3,11 +3,11 @@
 
 use ballast_risk::model::{CollateralAsset, RiskParams, Underlying};
 use ballast_risk::validate;
-use cosmwasm_std::{Addr, DepsMut, MessageInfo, Order, Response, SignedDecimal, Storage};
+use cosmwasm_std::{Addr, Decimal, DepsMut, MessageInfo, Order, Response, SignedDecimal, Storage};
 use cw_storage_plus::Map;
 
 use ballast_types::clearinghouse::{
-    AssetInfo, CollateralConfig, MarketConfig, RiskConfig, UnderlyingConfig,
+    AssetInfo, CollateralConfig, FundingConfig, MarketConfig, RiskConfig, UnderlyingConfig,
 };
 
 use crate::error::{ContractError, ContractResult};
@@ -98,6 +98,42 @@ pub fn set_risk(deps: DepsMut, info: MessageInfo, risk: RiskConfig) -> ContractR
         Ok(c)
     })?;
     Ok(Response::new().add_attribute("action", "set_risk"))
+}
+
+pub fn validate_funding(f: &FundingConfig) -> ContractResult<()> {
+    let bad = |what: &str, reason: &str| {
+        Err(ContractError::InvalidConfig {
+            what: format!("funding.{what}"),
+            reason: reason.into(),
+        })
+    };
+    if !(60..=86_400).contains(&f.period_secs) {
+        return bad("period_secs", "between 60 and 86400 seconds");
+    }
+    if !(1..=1000).contains(&f.convergence_periods) {
+        return bad("convergence_periods", "between 1 and 1000");
+    }
+    if f.max_rate > Decimal::percent(5) {
+        return bad("max_rate", "at most 0.05 per period");
+    }
+    if f.trade_weight.is_zero() || f.trade_weight > Decimal::one() {
+        return bad("trade_weight", "in (0, 1]");
+    }
+    Ok(())
+}
+
+pub fn set_funding(
+    deps: DepsMut,
+    info: MessageInfo,
+    funding: FundingConfig,
+) -> ContractResult<Response> {
+    ensure_owner(deps.storage, &info.sender)?;
+    validate_funding(&funding)?;
+    CONFIG.update(deps.storage, |mut c| -> ContractResult<_> {
+        c.funding = funding;
+        Ok(c)
+    })?;
+    Ok(Response::new().add_attribute("action", "set_funding"))
 }
 
 pub fn set_underlying(

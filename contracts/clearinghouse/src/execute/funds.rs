@@ -10,9 +10,8 @@ use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
 use ballast_types::clearinghouse::{AssetInfo, CallbackMsg, ExecuteMsg, ReceiveMsg};
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{
-    ACCOUNTS, COLLATERALS, COLLATERAL_BY_ASSET, COLLATERAL_TOTAL, CONFIG, HOLDINGS,
-};
+use crate::ledger;
+use crate::state::{ACCOUNTS, COLLATERALS, COLLATERAL_BY_ASSET, CONFIG};
 
 fn ensure_account(deps: &DepsMut, owner: &Addr, sub_id: u32) -> ContractResult<()> {
     if !ACCOUNTS.has(deps.storage, (owner, sub_id)) {
@@ -40,45 +39,9 @@ fn credit(
         return Err(ContractError::ZeroAmount {});
     }
     match id {
-        None => {
-            let amount = to_int(amount)?;
-            ACCOUNTS.update(deps.storage, (owner, sub_id), |a| -> ContractResult<_> {
-                let mut a = a.ok_or_else(|| ContractError::NoAccount {
-                    owner: owner.to_string(),
-                    sub_id,
-                })?;
-                a.settlement = a
-                    .settlement
-                    .checked_add(amount)
-                    .map_err(|_| ContractError::Overflow("settlement"))?;
-                Ok(a)
-            })?;
-        }
-        Some(id) => {
-            let config = COLLATERALS.load(deps.storage, id)?;
-            let total = COLLATERAL_TOTAL
-                .may_load(deps.storage, id)?
-                .unwrap_or_default();
-            let new_total = total
-                .checked_add(amount)
-                .map_err(|_| ContractError::Overflow("collateral total"))?;
-            if new_total > config.cap {
-                return Err(ContractError::CapExceeded {
-                    collateral: id.to_string(),
-                    amount,
-                    total,
-                    cap: config.cap,
-                });
-            }
-            COLLATERAL_TOTAL.save(deps.storage, id, &new_total)?;
-            let held = HOLDINGS
-                .may_load(deps.storage, (owner, sub_id, id))?
-                .unwrap_or_default();
-            // Cannot overflow: held ≤ new_total.
-            HOLDINGS.save(deps.storage, (owner, sub_id, id), &(held + amount))?;
-        }
+        None => ledger::add_settlement(deps.storage, owner, sub_id, to_int(amount)?),
+        Some(id) => ledger::credit_collateral(deps.storage, owner, sub_id, id, amount),
     }
-    Ok(())
 }
 
 pub fn deposit(mut deps: DepsMut, info: MessageInfo, sub_id: u32) -> ContractResult<Response> {
@@ -136,7 +99,7 @@ pub fn receive(
 }
 
 pub fn withdraw(
-    deps: DepsMut,
+    mut deps: DepsMut,
     env: Env,
     info: MessageInfo,
     sub_id: u32,
@@ -148,6 +111,8 @@ pub fn withdraw(
         return Err(ContractError::ZeroAmount {});
     }
     let config = CONFIG.load(deps.storage)?;
+    // Pending funding and expired positions settle first, so the balance is what is owned.
+    ledger::settle_account(&mut deps, &env, &config, &info.sender, sub_id)?;
     let transfer: CosmosMsg = if collateral == config.settlement_denom {
         let debit = to_int(amount)?;
         let mut account = ACCOUNTS.load(deps.storage, (&info.sender, sub_id))?;
@@ -172,24 +137,7 @@ pub fn withdraw(
                 kind: "collateral",
                 id: collateral.clone(),
             })?;
-        let held = HOLDINGS
-            .may_load(deps.storage, (&info.sender, sub_id, &collateral))?
-            .unwrap_or_default();
-        if amount > held {
-            return Err(ContractError::InsufficientBalance {
-                collateral,
-                requested: amount,
-                available: held,
-            });
-        }
-        let left = held - amount;
-        if left.is_zero() {
-            HOLDINGS.remove(deps.storage, (&info.sender, sub_id, &collateral));
-        } else {
-            HOLDINGS.save(deps.storage, (&info.sender, sub_id, &collateral), &left)?;
-        }
-        let total = COLLATERAL_TOTAL.load(deps.storage, &collateral)?;
-        COLLATERAL_TOTAL.save(deps.storage, &collateral, &(total - amount))?;
+        ledger::debit_collateral(deps.storage, &info.sender, sub_id, &collateral, amount)?;
         match listed.asset {
             AssetInfo::Native { denom } => BankMsg::Send {
                 to_address: info.sender.to_string(),

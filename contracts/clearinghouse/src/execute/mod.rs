@@ -1,5 +1,6 @@
 pub mod account;
 pub mod admin;
 pub mod callback;
+pub mod crank;
 pub mod funds;
 pub mod trade;

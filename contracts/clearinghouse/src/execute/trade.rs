@@ -19,9 +19,10 @@ use ballast_types::clearinghouse::{
 use ballast_types::order::{verify_order, Order, Side};
 
 use crate::error::{ContractError, ContractResult};
+use crate::funding::with_trade;
+use crate::ledger::{self, MarketCash};
 use crate::state::{
-    Position, ACCOUNTS, CANCELLED, CONFIG, FEES, FILLED, MARKETS, MIN_NONCE, OPEN_INTEREST,
-    POSITIONS,
+    Position, ACCOUNTS, CANCELLED, CONFIG, FEES, FILLED, FUNDING, MARKETS, MIN_NONCE, POSITIONS,
 };
 
 /// The bech32 prefix of this chain, read off the contract's own address.
@@ -159,8 +160,9 @@ fn fill(
     Ok(())
 }
 
-/// The position after a fill of signed size `q` at `price` (base units per unit).
-fn next_position(
+/// The position after a fill of signed size `q` at `price` (base units per unit); its
+/// funding index is the old one (the caller sets it).
+pub fn next_position(
     old: Option<Position>,
     q: SignedDecimal,
     price: SignedDecimal,
@@ -190,13 +192,8 @@ fn next_position(
     Ok(Some(Position {
         size,
         entry_price: entry,
+        funding_index: SignedDecimal::zero(),
     }))
-}
-
-fn long_part(p: &Option<Position>) -> SignedDecimal {
-    p.as_ref()
-        .map(|p| p.size.max(SignedDecimal::zero()))
-        .unwrap_or_default()
 }
 
 fn to_int(u: Uint128) -> ContractResult<Int128> {
@@ -204,7 +201,7 @@ fn to_int(u: Uint128) -> ContractResult<Int128> {
 }
 
 pub fn settle_match(
-    deps: DepsMut,
+    mut deps: DepsMut,
     env: Env,
     _info: MessageInfo,
     maker: SignedOrder,
@@ -242,9 +239,16 @@ pub fn settle_match(
     fill(deps.storage, &maker_hash, mo, size)?;
     fill(deps.storage, &taker_hash, to, size)?;
 
+    // Funding accrues to now (perps) before any position changes size.
+    let config = CONFIG.load(deps.storage)?;
+    let cash = ledger::touch_market(&mut deps, &env, &config, &mo.market, &market)?;
+    let cumulative = match &cash {
+        MarketCash::Perp { funding, .. } => funding.cumulative,
+        _ => SignedDecimal::zero(),
+    };
+
     // Money: notional in settlement base units; the buyer pays it rounded up, the seller
     // receives it rounded down; fees round up. All rounding goes to the fee pot.
-    let config = CONFIG.load(deps.storage)?;
     let scale = Decimal::from_ratio(10u128.pow(config.settlement_decimals as u32), 1u128);
     let notional = size
         .checked_mul(price)
@@ -266,24 +270,33 @@ pub fn settle_match(
         .ok_or(ContractError::Overflow("price"))?;
     let q = SignedDecimal::try_from(size).map_err(|_| ContractError::Overflow("size"))?;
 
-    let mut oi = OPEN_INTEREST
-        .may_load(deps.storage, &mo.market)?
-        .unwrap_or_default();
-    let mut oi_signed =
-        SignedDecimal::try_from(oi).map_err(|_| ContractError::Overflow("open interest"))?;
+    let mut oi = Decimal::zero();
     for (order, owner, fee) in [(mo, &maker_owner, maker_fee), (to, &taker_owner, taker_fee)] {
-        let key = (owner, order.sub_id, order.market.as_str());
-        let old = POSITIONS.may_load(deps.storage, key)?;
+        let id = order.market.as_str();
+        // Funding owed so far settles at the old size.
+        ledger::settle_position(
+            deps.storage,
+            &config,
+            owner,
+            order.sub_id,
+            id,
+            &market,
+            &cash,
+        )?;
+        let old = POSITIONS.may_load(deps.storage, (owner, order.sub_id, id))?;
         let signed_q = if order.side == Side::Buy { q } else { -q };
-        let new = next_position(old.clone(), signed_q, base_price)?;
-        oi_signed = oi_signed
-            .checked_add(long_part(&new))
-            .and_then(|x| x.checked_sub(long_part(&old)))
-            .map_err(|_| ContractError::Overflow("open interest"))?;
-        match &new {
-            Some(p) => POSITIONS.save(deps.storage, key, p)?,
-            None => POSITIONS.remove(deps.storage, key),
-        }
+        let new = next_position(old.clone(), signed_q, base_price)?.map(|p| Position {
+            funding_index: cumulative,
+            ..p
+        });
+        oi = ledger::save_position(
+            deps.storage,
+            owner,
+            order.sub_id,
+            id,
+            old.as_ref(),
+            new.as_ref(),
+        )?;
         let flow = if order.side == Side::Buy {
             -to_int(pay)?
         } else {
@@ -292,24 +305,8 @@ pub fn settle_match(
         let delta = flow
             .checked_sub(to_int(fee)?)
             .map_err(|_| ContractError::Overflow("settlement"))?;
-        ACCOUNTS.update(
-            deps.storage,
-            (owner, order.sub_id),
-            |a| -> ContractResult<_> {
-                let mut a = a.ok_or_else(|| ContractError::NoAccount {
-                    owner: owner.to_string(),
-                    sub_id: order.sub_id,
-                })?;
-                a.settlement = a
-                    .settlement
-                    .checked_add(delta)
-                    .map_err(|_| ContractError::Overflow("settlement"))?;
-                Ok(a)
-            },
-        )?;
+        ledger::add_settlement(deps.storage, owner, order.sub_id, delta)?;
     }
-    oi = Decimal::try_from(oi_signed.max(SignedDecimal::zero()))
-        .map_err(|_| ContractError::Overflow("open interest"))?;
     if oi > market.oi_cap {
         return Err(ContractError::OpenInterestCap {
             market: mo.market.clone(),
@@ -317,7 +314,10 @@ pub fn settle_match(
             cap: market.oi_cap.to_string(),
         });
     }
-    OPEN_INTEREST.save(deps.storage, &mo.market, &oi)?;
+    if let MarketCash::Perp { funding, index } = &cash {
+        let f = with_trade(funding, &config.funding, price, *index)?;
+        FUNDING.save(deps.storage, &mo.market, &f)?;
+    }
     // pay ≥ receive: the ceiling and the floor of the same notional.
     let collected = (pay - receive)
         .checked_add(maker_fee)

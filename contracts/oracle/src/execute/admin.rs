@@ -64,6 +64,11 @@ fn validate(deps: &DepsMut, asset: &str, c: &AssetConfig) -> ContractResult<Vec<
     if c.period_secs == 0 {
         return Err(invalid(asset, "period_secs must be positive"));
     }
+    if c.initial_vol
+        .is_some_and(|v| v > Decimal::from_ratio(20u8, 1u8))
+    {
+        return Err(invalid(asset, "initial_vol must lie in [0, 20]"));
+    }
     Ok(feeders)
 }
 

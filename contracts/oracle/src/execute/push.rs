@@ -1,7 +1,7 @@
 //! Feeders push prices; each push recomputes the asset's median from the fresh
 //! submissions of its feeders and accepts it, holds it as a pending jump, or waits for quorum.
 
-use ballast_risk::vol::{log_return, EwmaParams};
+use ballast_risk::vol::{log_return, EwmaParams, Moments};
 use cosmwasm_std::{Decimal, Deps, DepsMut, Env, Event, MessageInfo, Response, SignedDecimal};
 
 use ballast_types::oracle::{AssetConfig, Submission};
@@ -264,6 +264,9 @@ fn sample_volatility(
         }
         Some(_) => {}
         None => {
+            if let Some(prior) = config.initial_vol {
+                state.moments = Moments::with_prior(to_signed(prior)?, config.period_secs)?;
+            }
             state.last_sample = Some((price, now));
             state.ref_price_at_sample = ref_price;
         }
