@@ -1,8 +1,8 @@
 //! Opening accounts and changing their margin mode.
 
-use cosmwasm_std::{to_json_binary, DepsMut, Env, Int128, MessageInfo, Order, Response, WasmMsg};
+use cosmwasm_std::{DepsMut, Env, Int128, MessageInfo, Order, Response};
 
-use ballast_types::clearinghouse::{AccountMode, CallbackMsg, ExecuteMsg};
+use ballast_types::clearinghouse::AccountMode;
 
 use crate::error::{ContractError, ContractResult};
 use crate::state::{Account, ACCOUNTS, MARKETS, MAX_MARKETS, POSITIONS};
@@ -78,14 +78,7 @@ pub fn set_mode(
     }
     account.mode = mode;
     ACCOUNTS.save(deps.storage, (&info.sender, sub_id), &account)?;
-    let check = WasmMsg::Execute {
-        contract_addr: env.contract.address.to_string(),
-        msg: to_json_binary(&ExecuteMsg::Callback(CallbackMsg::AssertInitialMargin {
-            owner: info.sender.to_string(),
-            sub_id,
-        }))?,
-        funds: vec![],
-    };
+    let check = super::callback::assert_initial_margin(&env, &info.sender, sub_id)?;
     Ok(Response::new()
         .add_message(check)
         .add_attribute("action", "set_mode")

@@ -2,14 +2,14 @@
 //! callback that runs after the transfer).
 
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, BankMsg, Coin, CosmosMsg, DepsMut, Env, Int128, MessageInfo,
-    Response, Uint128, WasmMsg,
+    from_json, Addr, BankMsg, Coin, CosmosMsg, DepsMut, Env, Int128, MessageInfo, Response, Uint128,
 };
-use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
+use cw20::Cw20ReceiveMsg;
 
-use ballast_types::clearinghouse::{AssetInfo, CallbackMsg, ExecuteMsg, ReceiveMsg};
+use ballast_types::clearinghouse::{AssetInfo, ReceiveMsg};
 
 use crate::error::{ContractError, ContractResult};
+use crate::execute::callback;
 use crate::ledger;
 use crate::state::{ACCOUNTS, COLLATERALS, COLLATERAL_BY_ASSET, CONFIG};
 
@@ -138,33 +138,11 @@ pub fn withdraw(
                 id: collateral.clone(),
             })?;
         ledger::debit_collateral(deps.storage, &info.sender, sub_id, &collateral, amount)?;
-        match listed.asset {
-            AssetInfo::Native { denom } => BankMsg::Send {
-                to_address: info.sender.to_string(),
-                amount: vec![Coin::new(amount, denom)],
-            }
-            .into(),
-            AssetInfo::Cw20 { address } => WasmMsg::Execute {
-                contract_addr: address,
-                msg: to_json_binary(&Cw20ExecuteMsg::Transfer {
-                    recipient: info.sender.to_string(),
-                    amount,
-                })?,
-                funds: vec![],
-            }
-            .into(),
-        }
+        callback::transfer(&listed.asset, &info.sender, amount)?
     };
     // The margin check runs last, after the transfer, as a callback to ourselves: if it
     // fails the whole transaction (transfer included) is reverted.
-    let check = WasmMsg::Execute {
-        contract_addr: env.contract.address.to_string(),
-        msg: to_json_binary(&ExecuteMsg::Callback(CallbackMsg::AssertInitialMargin {
-            owner: info.sender.to_string(),
-            sub_id,
-        }))?,
-        funds: vec![],
-    };
+    let check = callback::assert_initial_margin(&env, &info.sender, sub_id)?;
     Ok(Response::new()
         .add_message(transfer)
         .add_message(check)

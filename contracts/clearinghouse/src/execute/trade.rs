@@ -8,17 +8,16 @@
 //! token balances always equal Σ settlement balances + fees exactly.
 
 use cosmwasm_std::{
-    to_json_binary, Addr, Decimal, DepsMut, Env, HexBinary, Int128, MessageInfo, Response,
-    SignedDecimal, Storage, Uint128, WasmMsg,
+    Addr, Decimal, DepsMut, Env, HexBinary, Int128, MessageInfo, Response, SignedDecimal, Storage,
+    Uint128,
 };
 
 use ballast_risk::model::Instrument;
-use ballast_types::clearinghouse::{
-    AccountMode, CallbackMsg, ExecuteMsg, MarketConfig, SignedOrder,
-};
+use ballast_types::clearinghouse::{AccountMode, MarketConfig, SignedOrder};
 use ballast_types::order::{verify_order, Order, Side};
 
 use crate::error::{ContractError, ContractResult};
+use crate::execute::callback::assert_initial_margin;
 use crate::funding::with_trade;
 use crate::ledger::{self, MarketCash};
 use crate::state::{
@@ -331,16 +330,7 @@ pub fn settle_match(
             .map_err(|_| ContractError::Overflow("fees"))?,
     )?;
 
-    let check = |owner: &Addr, sub_id: u32| -> ContractResult<WasmMsg> {
-        Ok(WasmMsg::Execute {
-            contract_addr: env.contract.address.to_string(),
-            msg: to_json_binary(&ExecuteMsg::Callback(CallbackMsg::AssertInitialMargin {
-                owner: owner.to_string(),
-                sub_id,
-            }))?,
-            funds: vec![],
-        })
-    };
+    let check = |owner: &Addr, sub_id: u32| assert_initial_margin(&env, owner, sub_id);
     Ok(Response::new()
         .add_message(check(&maker_owner, mo.sub_id)?)
         .add_message(check(&taker_owner, to.sub_id)?)
