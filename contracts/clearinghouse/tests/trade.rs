@@ -244,13 +244,18 @@ fn bad_07_non_crossing_prices() {
 }
 
 #[test]
-fn bad_08_price_off_tick_and_bad_09_size_off_lot() {
+fn bad_08_price_off_tick() {
     let mut s = traders();
     let (maker, taker) = pair(&s, "1", "60001");
     assert!(matches!(
         refused(&mut s, maker, taker, "1", "60000.05"),
         ContractError::OffTick { .. }
     ));
+}
+
+#[test]
+fn bad_09_size_off_lot() {
+    let mut s = traders();
     let (maker, taker) = pair(&s, "1", "60000");
     assert!(matches!(
         refused(&mut s, maker, taker, "0.0005", "60000"),
