@@ -7,7 +7,7 @@ use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Resp
 use ballast_types::clearinghouse::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::{ContractError, ContractResult};
-use crate::execute::{account, admin, callback, crank, funds, trade};
+use crate::execute::{account, admin, callback, crank, funds, liquidate, trade};
 use crate::margin::WhatIf;
 use crate::query;
 use crate::state::{Config, CONFIG, MAX_DECIMALS};
@@ -51,6 +51,7 @@ pub fn instantiate(
         settlement_decimals: msg.settlement_decimals,
         risk: msg.risk,
         funding: msg.funding,
+        liquidation: None,
     };
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new()
@@ -78,6 +79,17 @@ pub fn execute(
         }
         ExecuteMsg::SetMode { sub_id, mode } => account::set_mode(deps, env, info, sub_id, mode),
         ExecuteMsg::Crank { market, limit } => crank::crank(deps, env, market, limit),
+        ExecuteMsg::SetLiquidation { config } => admin::set_liquidation(deps, info, config),
+        ExecuteMsg::Liquidate { owner, sub_id } => {
+            liquidate::liquidate(deps, env, info, owner, sub_id)
+        }
+        ExecuteMsg::AuctionFill {
+            lot,
+            bidder,
+            fraction,
+            payment,
+        } => liquidate::auction_fill(deps, env, info, lot, bidder, fraction, payment),
+        ExecuteMsg::AuctionTip { lot, keeper } => liquidate::auction_tip(deps, info, lot, keeper),
         ExecuteMsg::SettleAccount { owner, sub_id } => {
             crank::settle_account(deps, env, owner, sub_id)
         }
@@ -133,6 +145,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
             to_json_binary(&query::positions(deps, owner, sub_id)?)?
         }
         QueryMsg::OrderStatus { order } => to_json_binary(&query::order_status(deps, order)?)?,
+        QueryMsg::Lot { id } => to_json_binary(&query::lot(deps, id)?)?,
+        QueryMsg::LotValue { id } => to_json_binary(&query::lot_value(deps, &env, id)?)?,
+        QueryMsg::Losses {} => to_json_binary(&query::losses(deps)?)?,
         QueryMsg::Ledger {} => to_json_binary(&query::ledger(deps)?)?,
         QueryMsg::Funding { market } => to_json_binary(&query::funding(deps, &env, market)?)?,
         QueryMsg::ExpiryPrice { market } => to_json_binary(&query::expiry_price(deps, market)?)?,

@@ -156,6 +156,27 @@ pub enum ContractError {
     #[error("account holds {held}; an account isolated in {market} may hold only that market")]
     HoldsOtherMarkets { market: String, held: String },
 
+    #[error("liquidation is not configured")]
+    LiquidationNotConfigured {},
+
+    #[error("account is healthy: equity {equity} is not below maintenance margin {maintenance}")]
+    Healthy { equity: String, maintenance: String },
+
+    #[error("account is frozen by liquidation lot {lot} until it is sold")]
+    Frozen { lot: u64 },
+
+    #[error("lot {lot} does not exist or is closed")]
+    LotClosed { lot: u64 },
+
+    #[error("only the auction contract may do this")]
+    NotAuction {},
+
+    #[error("fraction must lie in (0, 1], got {fraction}")]
+    BadFraction { fraction: String },
+
+    #[error("a bidder cannot take a lot of its own account")]
+    SelfBid {},
+
     #[error("oracle: {0}")]
     Oracle(String),
 

@@ -18,8 +18,8 @@ use crate::funding::{accrue, expiry, expiry_cash, funding_cash};
 use crate::margin::scale;
 use crate::state::{
     Config, FundingState, Position, ACCOUNTS, CLEARING, COLLATERALS, COLLATERAL_TOTAL,
-    EXPIRY_PRICE, FUNDING, HOLDERS, HOLDINGS, MARKETS, MAX_MARKETS, OPEN_INTEREST, POSITIONS,
-    UNDERLYINGS,
+    EXPIRY_PRICE, FROZEN, FUNDING, HOLDERS, HOLDINGS, MARKETS, MAX_MARKETS, OPEN_INTEREST,
+    POSITIONS, UNDERLYINGS,
 };
 
 /// The oracle's price of one whole `asset` in whole settlement units; stale or unconfirmed
@@ -332,4 +332,12 @@ pub fn holders(
         .keys(storage, None, None, Order::Ascending)
         .take(limit)
         .collect::<Result<_, _>>()?)
+}
+
+/// Refuses an account frozen by an open liquidation lot.
+pub fn ensure_not_frozen(storage: &dyn Storage, owner: &Addr, sub_id: u32) -> ContractResult<()> {
+    match FROZEN.may_load(storage, (owner, sub_id))? {
+        Some(lot) => Err(ContractError::Frozen { lot }),
+        None => Ok(()),
+    }
 }

@@ -154,6 +154,12 @@ pub enum WhatIf<'a> {
         size: SignedDecimal,
         price: Decimal,
     },
+    /// Parts taken out with nothing in return (liquidation: only the requirement of what
+    /// is left is used).
+    Remove {
+        positions: &'a [(String, SignedDecimal)],
+        collateral: &'a [(String, Uint128)],
+    },
 }
 
 pub fn account_report(
@@ -179,17 +185,6 @@ pub fn account_report_after(
             sub_id,
         })?;
     let config = CONFIG.load(deps.storage)?;
-    let mut b = Builder {
-        deps,
-        ctx: RiskContext {
-            underlyings: vec![],
-            markets: vec![],
-            collaterals: vec![],
-            params: risk_params(&config.risk, env.block.time.seconds(), None),
-        },
-        config,
-        names: vec![],
-    };
     let mut settlement = account.settlement;
     let mut holdings: Vec<(String, Uint128)> = HOLDINGS
         .prefix((owner, sub_id))
@@ -202,9 +197,7 @@ pub fn account_report_after(
         .take(MAX_MARKETS)
         .collect::<Result<_, _>>()?;
     match what_if {
-        Some(WhatIf::Withdraw { collateral, amount })
-            if collateral == b.config.settlement_denom =>
-        {
+        Some(WhatIf::Withdraw { collateral, amount }) if collateral == config.settlement_denom => {
             settlement = settlement
                 .checked_sub(
                     Int128::try_from(amount).map_err(|_| ContractError::Overflow("amount"))?,
@@ -237,7 +230,7 @@ pub fn account_report_after(
                 deps,
                 env,
                 &account.mode,
-                &b.config,
+                &config,
                 &mut positions,
                 market,
                 size,
@@ -247,8 +240,59 @@ pub fn account_report_after(
                 .checked_sub(paid)
                 .map_err(|_| ContractError::Overflow("settlement"))?;
         }
+        Some(WhatIf::Remove {
+            positions: removed,
+            collateral: taken,
+        }) => {
+            for (market, size) in removed {
+                if let Some((_, p)) = positions.iter_mut().find(|(id, _)| id == market) {
+                    p.size = p
+                        .size
+                        .checked_sub(*size)
+                        .map_err(|_| ContractError::Overflow("size"))?;
+                }
+            }
+            positions.retain(|(_, p)| !p.size.is_zero());
+            for (id, amount) in taken {
+                if let Some(h) = holdings.iter_mut().find(|(h, _)| h == id) {
+                    h.1 = h.1.saturating_sub(*amount);
+                }
+            }
+        }
         None => {}
     }
+    report_for(
+        deps,
+        env,
+        config,
+        &account.mode,
+        settlement,
+        holdings,
+        positions,
+    )
+}
+
+/// The engine's report for an account made of these parts (stored or hypothetical).
+pub fn report_for(
+    deps: Deps,
+    env: &Env,
+    config: Config,
+    mode: &AccountMode,
+    settlement: Int128,
+    holdings: Vec<(String, Uint128)>,
+    positions: Vec<(String, Position)>,
+) -> ContractResult<MarginReport> {
+    let mut b = Builder {
+        deps,
+        ctx: RiskContext {
+            underlyings: vec![],
+            markets: vec![],
+            collaterals: vec![],
+            params: risk_params(&config.risk, env.block.time.seconds(), None),
+        },
+        config,
+        names: vec![],
+    };
     let mut risk_account = RiskAccount {
         settlement: units(settlement)?,
         collateral: vec![],
@@ -296,7 +340,7 @@ pub fn account_report_after(
             .markets
             .push(engine_market(&m, underlying, b.config.settlement_decimals)?);
         let index = b.ctx.markets.len() - 1;
-        if matches!(&account.mode, AccountMode::Isolated { market } if *market == id) {
+        if matches!(mode, AccountMode::Isolated { market } if *market == id) {
             isolated_index = Some(index);
         }
         cost = p
@@ -321,7 +365,7 @@ pub fn account_report_after(
             b.ctx.params.reference = Some(i);
         }
     }
-    let mode = match &account.mode {
+    let mode = match mode {
         // Without a position in its market, an index past the end names "that market".
         AccountMode::Isolated { .. } => MarginMode::Isolated {
             market: isolated_index.unwrap_or(b.ctx.markets.len()),

@@ -8,13 +8,16 @@ use ballast_types::clearinghouse::{
     NamedMarket, NamedUnderlying, OrderStatus, PositionResponse,
 };
 
+use ballast_types::liquidation::{AccountRef, LossesResponse, LotResponse, LotValue};
+
 use crate::error::{ContractError, ContractResult};
 use crate::funding::expiry;
 use crate::ledger::{market_cash, position_cash, MarketCash};
 use crate::margin::{account_report_after, WhatIf};
 use crate::state::{
     Account, ACCOUNTS, CANCELLED, CLEARING, COLLATERALS, COLLATERAL_TOTAL, CONFIG, EXPIRY_PRICE,
-    FEES, FILLED, FUNDING, HOLDINGS, MARKETS, MAX_COLLATERALS, MIN_NONCE, POSITIONS, UNDERLYINGS,
+    FEES, FILLED, FROZEN, FUNDING, HOLDINGS, LOSSES, LOTS, MARKETS, MAX_COLLATERALS, MIN_NONCE,
+    POSITIONS, UNDERLYINGS,
 };
 
 use ballast_types::pagination::page_limit as limit;
@@ -43,6 +46,7 @@ pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
         settlement_decimals: c.settlement_decimals,
         risk: c.risk,
         funding: c.funding,
+        liquidation: c.liquidation,
     })
 }
 
@@ -102,6 +106,7 @@ fn account_response(
         mode: a.mode,
         settlement: a.settlement,
         collateral,
+        lot: FROZEN.may_load(deps.storage, (owner, sub_id))?,
     })
 }
 
@@ -226,4 +231,33 @@ pub fn ledger(deps: Deps) -> ContractResult<LedgerResponse> {
         fees: FEES.may_load(deps.storage)?.unwrap_or_default(),
         clearing: CLEARING.may_load(deps.storage)?.unwrap_or_default(),
     })
+}
+
+pub fn lot(deps: Deps, id: u64) -> ContractResult<LotResponse> {
+    let lot = LOTS
+        .may_load(deps.storage, id)?
+        .ok_or(ContractError::LotClosed { lot: id })?;
+    Ok(LotResponse {
+        id,
+        account: AccountRef {
+            owner: lot.owner.to_string(),
+            sub_id: lot.sub_id,
+        },
+        positions: lot.positions,
+        collateral: lot.collateral,
+        debt: lot.debt,
+        open: lot.open,
+    })
+}
+
+pub fn lot_value(deps: Deps, env: &Env, id: u64) -> ContractResult<LotValue> {
+    let lot = LOTS
+        .may_load(deps.storage, id)?
+        .ok_or(ContractError::LotClosed { lot: id })?;
+    let config = CONFIG.load(deps.storage)?;
+    crate::execute::liquidate::lot_value(deps, env, &config, &lot)
+}
+
+pub fn losses(deps: Deps) -> ContractResult<LossesResponse> {
+    Ok(LOSSES.may_load(deps.storage)?.unwrap_or_default())
 }

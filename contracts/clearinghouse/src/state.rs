@@ -7,6 +7,7 @@ use cw_storage_plus::{Item, Map};
 use ballast_types::clearinghouse::{
     AccountMode, CollateralConfig, FundingConfig, MarketConfig, RiskConfig, UnderlyingConfig,
 };
+use ballast_types::liquidation::{LiquidationConfig, LossesResponse, LotCollateral, LotPosition};
 
 // The owner lives in cw-ownable's own key ("ownership").
 pub const CONFIG: Item<Config> = Item::new("config");
@@ -51,6 +52,26 @@ pub const EXPIRY_PRICE: Map<&str, Decimal> = Map::new("expiry_price");
 /// denom = Σ account settlement + FEES + CLEARING, exactly.
 pub const CLEARING: Item<Int128> = Item::new("clearing");
 
+/// lot id → a liquidation lot (kept after it closes, for queries).
+pub const LOTS: Map<u64, Lot> = Map::new("lots");
+/// The last lot id handed out.
+pub const LOT_SEQ: Item<u64> = Item::new("lot_seq");
+/// (owner, sub_id) → the open lot that freezes the account (no trades, withdrawals or mode
+/// changes; deposits are welcome).
+pub const FROZEN: Map<(&Addr, u32), u64> = Map::new("frozen");
+/// Protocol-wide liquidation figures.
+pub const LOSSES: Item<LossesResponse> = Item::new("losses");
+
+#[cw_serde]
+pub struct Lot {
+    pub owner: Addr,
+    pub sub_id: u32,
+    pub positions: Vec<LotPosition>,
+    pub collateral: Vec<LotCollateral>,
+    pub debt: Uint128,
+    pub open: bool,
+}
+
 #[cw_serde]
 #[derive(Default)]
 pub struct FundingState {
@@ -81,6 +102,9 @@ pub struct Config {
     pub settlement_decimals: u8,
     pub risk: RiskConfig,
     pub funding: FundingConfig,
+    /// Set by the owner before any liquidation can run (addresses validated).
+    #[serde(default)]
+    pub liquidation: Option<LiquidationConfig>,
 }
 
 #[cw_serde]

@@ -5,8 +5,8 @@
 use ballast_risk::model::{Fractions, Instrument};
 use ballast_types::clearinghouse::{
     AccountMode, AccountResponse, AssetInfo, CollateralConfig, CollateralLinkConfig, ExecuteMsg,
-    FundingConfig, InstantiateMsg, LedgerResponse, MarketConfig, QueryMsg, ReceiveMsg, RiskConfig,
-    UnderlyingConfig,
+    FundingConfig, InstantiateMsg, LedgerResponse, MarketConfig, NamedCollateral, QueryMsg,
+    ReceiveMsg, RiskConfig, UnderlyingConfig,
 };
 use cosmwasm_std::{coin, to_json_binary, Addr, SignedDecimal, StdResult, Uint128};
 use cw_multi_test::{AppResponse, ContractWrapper, Executor};
@@ -355,6 +355,72 @@ impl Suite {
             owner: self.traders[trader].to_string(),
             sub_id,
         })
+    }
+
+    /// Every account of every trader (all pages).
+    pub fn all_accounts(&self) -> Vec<AccountResponse> {
+        let mut out = vec![];
+        for t in &self.traders {
+            let mut start_after = None;
+            loop {
+                let page: Vec<AccountResponse> = self
+                    .ch_query(&QueryMsg::Accounts {
+                        owner: t.to_string(),
+                        start_after,
+                        limit: Some(30),
+                    })
+                    .expect("accounts");
+                start_after = page.last().map(|a| a.sub_id);
+                let done = page.len() < 30;
+                out.extend(page);
+                if done {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// I1 conservation: the clearinghouse's token balances equal what its ledger says it
+    /// holds — settlement tokens = Σ settlement balances + fees + clearing; each collateral
+    /// = Σ holdings = its listed total — exactly, to the base unit.
+    pub fn assert_conservation(&self) {
+        let accounts = self.all_accounts();
+        let ch = self.ch().clearinghouse.clone();
+        let settlement: i128 = accounts.iter().map(|a| a.settlement.i128()).sum();
+        let totals = self.ledger_totals();
+        assert_eq!(
+            self.balance(&ch, SETTLEMENT) as i128,
+            settlement + totals.fees.u128() as i128 + totals.clearing.i128(),
+            "settlement tokens vs ledger + fees + clearing"
+        );
+        let held = |id: &str| -> u128 {
+            accounts
+                .iter()
+                .flat_map(|a| a.collateral.iter())
+                .filter(|h| h.collateral == id)
+                .map(|h| h.amount.u128())
+                .sum()
+        };
+        assert_eq!(
+            self.balance(&ch, "uatom"),
+            held("atom"),
+            "ATOM tokens vs ledger"
+        );
+        assert_eq!(
+            self.statom_balance(&ch),
+            held("statom"),
+            "stATOM tokens vs ledger"
+        );
+        let listed: Vec<NamedCollateral> = self
+            .ch_query(&QueryMsg::Collaterals {
+                start_after: None,
+                limit: None,
+            })
+            .expect("collaterals");
+        for c in listed {
+            assert_eq!(c.total, Uint128::new(held(&c.id)), "cap total of {}", c.id);
+        }
     }
 
     /// Native balance of an address.

@@ -12,11 +12,13 @@ use cosmwasm_std::{coin, Addr, Decimal, StdResult};
 use cw_multi_test::{App, AppBuilder, AppResponse, ContractWrapper, Executor};
 
 mod clearinghouse;
+mod liquidation;
 mod signing;
 pub use clearinghouse::{
     collateral_config, perp_config, risk_config, underlying_config, Deployment, SETTLEMENT, TRADERS,
 };
 use k256::ecdsa::SigningKey;
+pub use liquidation::{curve_config, liquidation_config, Waterfall};
 pub use signing::{sign as sign_with, trader_address, trader_key};
 
 pub use cw_multi_test::error::AnyResult;
@@ -58,6 +60,8 @@ pub struct Suite {
     pub keys: Vec<SigningKey>,
     /// The clearinghouse deployment, after [`Suite::full`].
     pub ch: Option<Deployment>,
+    /// The auction and the insurance pool, after [`Suite::with_liquidation`].
+    pub waterfall: Option<Waterfall>,
 }
 
 /// Native balance of every trader at genesis, per denom (base units).
@@ -123,6 +127,7 @@ impl Suite {
             traders,
             keys,
             ch: None,
+            waterfall: None,
         }
     }
 

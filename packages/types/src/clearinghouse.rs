@@ -180,6 +180,28 @@ pub enum ExecuteMsg {
     /// after expiry) and cash-settles up to `limit` (≤ 30) of its holders; call again
     /// until `remaining` is 0. Accounts also settle themselves whenever they are touched.
     Crank { market: String, limit: Option<u32> },
+    /// Owner: where lots go, who covers deficits, the penalty and keeper tips.
+    SetLiquidation {
+        config: crate::liquidation::LiquidationConfig,
+    },
+    /// Anyone (keepers), when the account's equity is below maintenance margin at fresh
+    /// prices: takes the smallest part of it (positions and collateral, the largest
+    /// reduction of initial margin per unit of value first) that would leave it at or above
+    /// initial margin if sold at the mark — all of it when nothing less does —, charges the
+    /// penalty, pays the caller the keeper tip, and hands the lot to the auction.
+    Liquidate { owner: String, sub_id: u32 },
+    /// Auction only: move `fraction` of what remains of `lot` to the bidder's account, which
+    /// pays `payment` (negative: receives) to the liquidated account; the bidder must be at
+    /// or above initial margin afterwards. When the lot is emptied and the account has
+    /// nothing left but a negative balance, the insurance pool covers what it can.
+    AuctionFill {
+        lot: u64,
+        bidder: crate::liquidation::AccountRef,
+        fraction: Decimal,
+        payment: Int128,
+    },
+    /// Auction only: pay `keeper` the redo tip, charged to the lot's account.
+    AuctionTip { lot: u64, keeper: String },
     /// Anyone: settle an account's pending funding and expired positions into its
     /// settlement balance (equity does not change; the margin report already counts them).
     SettleAccount { owner: String, sub_id: u32 },
@@ -271,6 +293,15 @@ pub enum QueryMsg {
         collateral: String,
         amount: Uint128,
     },
+    /// A liquidation lot.
+    #[returns(crate::liquidation::LotResponse)]
+    Lot { id: u64 },
+    /// What remains of a lot, valued now.
+    #[returns(crate::liquidation::LotValue)]
+    LotValue { id: u64 },
+    /// Protocol-wide liquidation and bad-debt figures.
+    #[returns(crate::liquidation::LossesResponse)]
+    Losses {},
     /// The report as it would be after a fill of signed `size` (> 0 buys) at `price`,
     /// taker fee included (no state change).
     #[returns(ballast_risk::model::MarginReport)]
@@ -313,6 +344,7 @@ pub struct ConfigResponse {
     pub settlement_decimals: u8,
     pub risk: RiskConfig,
     pub funding: FundingConfig,
+    pub liquidation: Option<crate::liquidation::LiquidationConfig>,
 }
 
 #[cw_serde]
@@ -373,4 +405,6 @@ pub struct AccountResponse {
     pub settlement: Int128,
     /// Non-settlement collateral, in collateral-id order.
     pub collateral: Vec<Holding>,
+    /// The open liquidation lot that freezes the account, if any.
+    pub lot: Option<u64>,
 }

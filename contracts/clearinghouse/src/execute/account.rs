@@ -55,6 +55,7 @@ pub fn set_mode(
             owner: info.sender.to_string(),
             sub_id,
         })?;
+    crate::ledger::ensure_not_frozen(deps.storage, &info.sender, sub_id)?;
     if let AccountMode::Isolated { market } = &mode {
         if !MARKETS.has(deps.storage, market) {
             return Err(ContractError::NotListed {

@@ -10,6 +10,8 @@ use ballast_types::clearinghouse::{
     AssetInfo, CollateralConfig, FundingConfig, MarketConfig, RiskConfig, UnderlyingConfig,
 };
 
+use ballast_types::liquidation::LiquidationConfig;
+
 use crate::error::{ContractError, ContractResult};
 use crate::state::{
     COLLATERALS, COLLATERAL_BY_ASSET, CONFIG, MARKETS, MAX_COLLATERALS, MAX_DECIMALS, MAX_MARKETS,
@@ -134,6 +136,27 @@ pub fn set_funding(
         Ok(c)
     })?;
     Ok(Response::new().add_attribute("action", "set_funding"))
+}
+
+pub fn set_liquidation(
+    deps: DepsMut,
+    info: MessageInfo,
+    mut liquidation: LiquidationConfig,
+) -> ContractResult<Response> {
+    ensure_owner(deps.storage, &info.sender)?;
+    liquidation.auction = deps.api.addr_validate(&liquidation.auction)?.to_string();
+    liquidation.insurance = deps.api.addr_validate(&liquidation.insurance)?.to_string();
+    if liquidation.penalty > Decimal::percent(10) {
+        return Err(ContractError::InvalidConfig {
+            what: "liquidation.penalty".into(),
+            reason: "at most 0.1".into(),
+        });
+    }
+    CONFIG.update(deps.storage, |mut c| -> ContractResult<_> {
+        c.liquidation = Some(liquidation);
+        Ok(c)
+    })?;
+    Ok(Response::new().add_attribute("action", "set_liquidation"))
 }
 
 pub fn set_underlying(

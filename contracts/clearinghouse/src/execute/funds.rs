@@ -110,6 +110,7 @@ pub fn withdraw(
     if amount.is_zero() {
         return Err(ContractError::ZeroAmount {});
     }
+    ledger::ensure_not_frozen(deps.storage, &info.sender, sub_id)?;
     let config = CONFIG.load(deps.storage)?;
     // Pending funding and expired positions settle first, so the balance is what is owned.
     ledger::settle_account(&mut deps, &env, &config, &info.sender, sub_id)?;

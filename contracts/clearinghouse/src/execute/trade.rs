@@ -69,6 +69,7 @@ fn check_order(
             owner: o.owner.clone(),
             sub_id: o.sub_id,
         })?;
+    crate::ledger::ensure_not_frozen(deps.storage, &owner, o.sub_id)?;
     if let AccountMode::Isolated { market } = &account.mode {
         if *market != o.market {
             return Err(ContractError::IsolatedElsewhere {

@@ -1,0 +1,215 @@
+//! Liquidation and the loss waterfall on the shared suite: the lot, the penalty and the
+//! keeper tip, fills by the auction, the insurance pool covering deficits, recorded bad
+//! debt; RELIABILITY 29, 30 and 33.
+
+use ballast_testing::{Suite, SETTLEMENT};
+use ballast_types::clearinghouse::{AccountMode, QueryMsg};
+use ballast_types::insurance::Tranche;
+use cosmwasm_std::{Int128, SignedDecimal};
+
+use crate::{contract_err, inv_conservation, ledger};
+use ballast_clearinghouse::error::ContractError;
+
+const ALICE: usize = 0;
+const BOB: usize = 1;
+const CAROL: usize = 2;
+
+fn usdc(base_units: i128) -> SignedDecimal {
+    SignedDecimal::from_atomics(base_units, 0).unwrap()
+}
+
+fn settlement(s: &Suite, t: usize) -> i128 {
+    s.account(t, 0).unwrap().settlement.i128()
+}
+
+#[test]
+fn liquidation_takes_the_smallest_part_that_restores_initial_margin() {
+    let mut s = Suite::levered();
+    let btc = s.crash_until(ALICE, 0, false);
+    let before = s.margin(ALICE, 0).unwrap();
+    let keeper = s.waterfall().keeper.clone();
+    let r = s.liquidate(ALICE, 0).unwrap();
+    // The keeper is paid in tokens; the account pays the 1 % penalty (at least the tip).
+    assert_eq!(s.balance(&keeper, SETTLEMENT), 5_000_000);
+    let penalty: i128 = r
+        .events
+        .iter()
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == "penalty")
+        .unwrap()
+        .value
+        .parse()
+        .unwrap();
+    let lot = s.lot(1);
+    assert!(lot.open && lot.collateral.is_empty());
+    let taken = lot.positions[0].size;
+    assert!(
+        taken > SignedDecimal::zero() && taken < SignedDecimal::from_ratio(2, 1),
+        "partial: {taken}"
+    );
+    inv_conservation(&s);
+    // Frozen while the lot is out: no withdrawal, no trading.
+    assert!(matches!(
+        contract_err(s.withdraw(ALICE, 0, SETTLEMENT, 1)),
+        ContractError::Frozen { lot: 1 }
+    ));
+    assert!(matches!(
+        contract_err(s.liquidate(ALICE, 0)),
+        ContractError::Frozen { lot: 1 }
+    ));
+    // At factor 1 (720 s into the linear 1.05 → 0.8 hour) the price is the mark: Carol
+    // takes it all; Alice ends at or above initial margin, equity down by the penalty only.
+    s.refeed_btc(btc, 720);
+    let status = s.lot_status(1);
+    assert_eq!(status.factor, cosmwasm_std::Decimal::one());
+    s.bid(
+        CAROL,
+        0,
+        1,
+        "1",
+        usdc(i128::MAX / 1_000_000_000_000_000_000),
+    )
+    .unwrap();
+    let after = s.margin(ALICE, 0).unwrap();
+    assert!(after.equity >= after.initial_margin, "{after:?}");
+    let lost = before.equity - after.equity;
+    assert!(
+        (lost - usdc(penalty)).abs_diff(SignedDecimal::zero()) <= cosmwasm_std::Decimal::one(),
+        "lost {lost}, penalty {penalty}"
+    );
+    // The smallest part: a lot 1 % smaller would not have done it (bisection to 2^-7).
+    let positions: Vec<ballast_types::clearinghouse::PositionResponse> = s
+        .ch_query(&QueryMsg::Positions {
+            owner: s.traders[CAROL].to_string(),
+            sub_id: 0,
+        })
+        .unwrap();
+    assert_eq!(positions[0].size, taken);
+    assert!(!s.lot(1).open && s.account(ALICE, 0).unwrap().lot.is_none());
+    let losses = s.losses();
+    assert_eq!(
+        (losses.liquidations, losses.keeper_tips.u128()),
+        (1, 5_000_000)
+    );
+    assert_eq!(losses.bad_debt.u128(), 0);
+    inv_conservation(&s);
+}
+
+#[test]
+fn bad_29_liquidating_a_healthy_account() {
+    let mut s = Suite::levered();
+    let before = ledger(&s);
+    assert!(matches!(
+        contract_err(s.liquidate(ALICE, 0)),
+        ContractError::Healthy { .. }
+    ));
+    assert_eq!(ledger(&s), before);
+    assert_eq!(s.losses().liquidations, 0);
+}
+
+#[test]
+fn bad_30_liquidating_during_a_stale_oracle() {
+    let mut s = Suite::levered();
+    s.crash_until(ALICE, 0, false);
+    s.advance(120);
+    let before = ledger(&s);
+    assert!(matches!(
+        contract_err(s.liquidate(ALICE, 0)),
+        ContractError::Oracle(_)
+    ));
+    assert_eq!(ledger(&s), before);
+    assert_eq!(s.losses().liquidations, 0);
+}
+
+#[test]
+fn bad_33_bidder_that_would_fail_initial_margin() {
+    let mut s = Suite::levered();
+    let btc = s.crash_until(ALICE, 0, false);
+    s.liquidate(ALICE, 0).unwrap();
+    // Bob's second account holds 100 USDC: far too little for a BTC lot.
+    s.create_account(BOB, 1, AccountMode::Cross).unwrap();
+    s.deposit(BOB, 1, 100_000_000, SETTLEMENT).unwrap();
+    s.refeed_btc(btc, 720);
+    let before = (ledger(&s), s.lot(1), s.lot_status(1));
+    let err = s
+        .bid(BOB, 1, 1, "1", usdc(i128::MAX / 1_000_000_000_000_000_000))
+        .unwrap_err();
+    assert!(
+        format!("{err:?}").contains("below initial margin"),
+        "{err:?}"
+    );
+    assert_eq!((ledger(&s), s.lot(1), s.lot_status(1)), before);
+    inv_conservation(&s);
+}
+
+#[test]
+fn underwater_account_is_still_auctioned_the_keeper_paid_and_insurance_covers() {
+    let mut s = Suite::levered();
+    // Depositors: junior 3,000 USDC (Bob), senior 10,000 (Carol).
+    s.insure(BOB, Tranche::Junior, 3_000_000_000).unwrap();
+    s.insure(CAROL, Tranche::Senior, 10_000_000_000).unwrap();
+    let btc = s.crash_until(ALICE, 0, true);
+    assert!(s.margin(ALICE, 0).unwrap().equity < SignedDecimal::zero());
+    s.liquidate(ALICE, 0).unwrap();
+    let lot = s.lot(1);
+    assert_eq!(
+        lot.positions[0].size,
+        SignedDecimal::from_ratio(2, 1),
+        "all of it"
+    );
+    assert!(lot.debt.u128() > 0);
+    s.refeed_btc(btc, 720);
+    s.bid(
+        CAROL,
+        0,
+        1,
+        "1",
+        usdc(i128::MAX / 1_000_000_000_000_000_000),
+    )
+    .unwrap();
+    // Nothing left but a deficit: the pool paid it, junior first.
+    let alice = s.account(ALICE, 0).unwrap();
+    assert_eq!(alice.settlement, Int128::zero());
+    let losses = s.losses();
+    let covered = losses.covered_by_insurance.u128();
+    assert!(covered > 0 && losses.bad_debt.is_zero());
+    let tranches = s.tranches();
+    let paid_junior = 3_000_000_000 - tranches[0].assets.u128().min(3_000_000_000);
+    let paid_senior = 10_000_000_000 - tranches[1].assets.u128();
+    assert_eq!(paid_junior + paid_senior, covered);
+    assert!(
+        paid_senior == 0 || paid_junior == 3_000_000_000,
+        "junior first"
+    );
+    inv_conservation(&s);
+}
+
+#[test]
+fn exhausted_pool_leaves_recorded_bad_debt_that_a_deposit_pays_first() {
+    let mut s = Suite::levered();
+    s.insure(BOB, Tranche::Junior, 100_000_000).unwrap();
+    let btc = s.crash_until(ALICE, 0, true);
+    s.liquidate(ALICE, 0).unwrap();
+    s.refeed_btc(btc, 720);
+    s.bid(
+        CAROL,
+        0,
+        1,
+        "1",
+        usdc(i128::MAX / 1_000_000_000_000_000_000),
+    )
+    .unwrap();
+    let losses = s.losses();
+    assert_eq!(losses.covered_by_insurance.u128(), 100_000_000);
+    let debt = -settlement(&s, ALICE);
+    assert!(debt > 0);
+    assert_eq!(losses.bad_debt.u128() as i128, debt);
+    assert!(s.tranches()[0].assets.is_zero());
+    // Alice's next deposit pays her debt first: nothing can be withdrawn beyond it.
+    s.deposit(ALICE, 0, debt as u128 + 1_000_000, SETTLEMENT)
+        .unwrap();
+    assert_eq!(settlement(&s, ALICE), 1_000_000);
+    assert!(s.withdraw(ALICE, 0, SETTLEMENT, 1_000_001).is_err());
+    s.withdraw(ALICE, 0, SETTLEMENT, 1_000_000).unwrap();
+    inv_conservation(&s);
+}

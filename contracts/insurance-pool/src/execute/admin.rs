@@ -1,0 +1,51 @@
+//! Owner actions: settings; two-step ownership transfer.
+
+use cosmwasm_std::{Decimal, DepsMut, Env, MessageInfo, Response};
+
+use crate::error::{ContractError, ContractResult};
+use crate::setup::{validate_cooldown, validate_tilt};
+use crate::state::CONFIG;
+
+pub fn update_config(
+    deps: DepsMut,
+    info: MessageInfo,
+    clearinghouse: Option<String>,
+    cooldown_secs: Option<u64>,
+    junior_tilt: Option<Decimal>,
+) -> ContractResult<Response> {
+    cw_ownable::assert_owner(deps.storage, &info.sender)
+        .map_err(|_| ContractError::Unauthorized {})?;
+    let mut config = CONFIG.load(deps.storage)?;
+    if let Some(c) = clearinghouse {
+        config.clearinghouse_addr = Some(deps.api.addr_validate(&c)?);
+    }
+    if let Some(secs) = cooldown_secs {
+        config.cooldown_secs = validate_cooldown(secs)?;
+    }
+    if let Some(tilt) = junior_tilt {
+        config.junior_tilt = validate_tilt(tilt)?;
+    }
+    CONFIG.save(deps.storage, &config)?;
+    let clearinghouse = config
+        .clearinghouse_addr
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    Ok(Response::new()
+        .add_attribute("action", "update_config")
+        .add_attribute("clearinghouse", clearinghouse)
+        .add_attribute("cooldown_secs", config.cooldown_secs.to_string())
+        .add_attribute("junior_tilt", config.junior_tilt.to_string()))
+}
+
+pub fn update_ownership(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    action: cw_ownable::Action,
+) -> ContractResult<Response> {
+    let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)
+        .map_err(|_| ContractError::Unauthorized {})?;
+    Ok(Response::new()
+        .add_attribute("action", "update_ownership")
+        .add_attributes(ownership.into_attributes()))
+}

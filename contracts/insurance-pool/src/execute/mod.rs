@@ -1,0 +1,8 @@
+//! One module per action.
+
+pub mod admin;
+pub mod cover;
+pub mod deposit;
+pub mod funds;
+pub mod revenue;
+pub mod withdraw;

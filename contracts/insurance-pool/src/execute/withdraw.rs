@@ -1,0 +1,166 @@
+//! Withdrawals in two steps: shares sent to the pool are locked in a request (still in the
+//! supply, so they bear losses and earn revenue); after the cool-down the owner burns them
+//! for their value then, or cancels and gets them back at any time.
+
+use cosmwasm_std::{
+    from_json, to_json_binary, Addr, DepsMut, Env, MessageInfo, Response, Uint128, WasmMsg,
+};
+use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
+
+use ballast_types::insurance::{ReceiveMsg, Tranche};
+
+use crate::error::{ContractError, ContractResult};
+use crate::execute::funds::pay;
+use crate::math::assets_for_shares;
+use crate::state::{
+    load_tranche, next_id, save_tranche, token_supply, tranche_of_token, WithdrawalRequest, CONFIG,
+    NEXT_WITHDRAWAL_ID, OWNER_WITHDRAWALS, WITHDRAWALS,
+};
+
+/// cw20 hook: accepted from the two share tokens only.
+pub fn receive(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    wrapper: Cw20ReceiveMsg,
+) -> ContractResult<Response> {
+    let tranche = tranche_of_token(deps.storage, &info.sender)?.ok_or_else(|| {
+        ContractError::NotShareToken {
+            sender: info.sender.to_string(),
+        }
+    })?;
+    let owner = deps.api.addr_validate(&wrapper.sender)?;
+    match from_json(&wrapper.msg)? {
+        ReceiveMsg::RequestWithdraw {} => {
+            request_withdraw(deps, env, owner, tranche, wrapper.amount)
+        }
+    }
+}
+
+fn request_withdraw(
+    deps: DepsMut,
+    env: Env,
+    owner: Addr,
+    tranche: Tranche,
+    shares: Uint128,
+) -> ContractResult<Response> {
+    if shares.is_zero() {
+        return Err(ContractError::ZeroAmount {});
+    }
+    let config = CONFIG.load(deps.storage)?;
+    let mut state = load_tranche(deps.storage, tranche)?;
+    state.locked = state.locked.checked_add(shares)?;
+    save_tranche(deps.storage, tranche, &state)?;
+    let now = env.block.time.seconds();
+    let unlock_at = now.saturating_add(config.cooldown_secs);
+    let id = next_id(deps.storage, &NEXT_WITHDRAWAL_ID)?;
+    let request = WithdrawalRequest {
+        owner: owner.clone(),
+        tranche,
+        shares,
+        requested_at: now,
+        unlock_at,
+    };
+    WITHDRAWALS.save(deps.storage, id, &request)?;
+    OWNER_WITHDRAWALS.save(deps.storage, (&owner, id), &())?;
+    Ok(Response::new()
+        .add_attribute("action", "request_withdraw")
+        .add_attribute("id", id.to_string())
+        .add_attribute("owner", owner)
+        .add_attribute("tranche", tranche.as_str())
+        .add_attribute("shares", shares)
+        .add_attribute("unlock_at", unlock_at.to_string()))
+}
+
+/// The request `id`, if `sender` owns it.
+fn owned_request(deps: &DepsMut, id: u64, sender: &Addr) -> ContractResult<WithdrawalRequest> {
+    let request = WITHDRAWALS
+        .may_load(deps.storage, id)?
+        .ok_or(ContractError::UnknownWithdrawal { id })?;
+    if request.owner != *sender {
+        return Err(ContractError::NotRequestOwner {
+            id,
+            sender: sender.to_string(),
+        });
+    }
+    Ok(request)
+}
+
+fn remove_request(deps: &mut DepsMut, id: u64, request: &WithdrawalRequest) {
+    WITHDRAWALS.remove(deps.storage, id);
+    OWNER_WITHDRAWALS.remove(deps.storage, (&request.owner, id));
+}
+
+fn token_exec(token: &Addr, msg: &Cw20ExecuteMsg) -> ContractResult<WasmMsg> {
+    Ok(WasmMsg::Execute {
+        contract_addr: token.to_string(),
+        msg: to_json_binary(msg)?,
+        funds: vec![],
+    })
+}
+
+pub fn withdraw(
+    mut deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    id: u64,
+) -> ContractResult<Response> {
+    let request = owned_request(&deps, id, &info.sender)?;
+    let now = env.block.time.seconds();
+    if now < request.unlock_at {
+        return Err(ContractError::CooldownNotOver {
+            id,
+            unlock_at: request.unlock_at,
+            now,
+        });
+    }
+    remove_request(&mut deps, id, &request);
+    let config = CONFIG.load(deps.storage)?;
+    let mut state = load_tranche(deps.storage, request.tranche)?;
+    // The supply still includes these shares: they are burned after this handler.
+    let supply = token_supply(deps.as_ref(), &state.token_addr)?;
+    // Rounds DOWN (see assets_for_shares): the remainder stays with the tranche.
+    let payout = assets_for_shares(request.shares, state.assets, supply)?;
+    state.assets = state.assets.checked_sub(payout)?;
+    state.locked = state.locked.checked_sub(request.shares)?;
+    save_tranche(deps.storage, request.tranche, &state)?;
+    let burn = token_exec(
+        &state.token_addr,
+        &Cw20ExecuteMsg::Burn {
+            amount: request.shares,
+        },
+    )?;
+    Ok(Response::new()
+        .add_message(burn)
+        .add_messages(pay(&request.owner, payout, &config.settlement_denom))
+        .add_attribute("action", "withdraw")
+        .add_attribute("id", id.to_string())
+        .add_attribute("owner", request.owner)
+        .add_attribute("tranche", request.tranche.as_str())
+        .add_attribute("shares", request.shares)
+        .add_attribute("paid", payout)
+        .add_attribute("assets_after", state.assets)
+        .add_attribute("supply_after", supply.checked_sub(request.shares)?))
+}
+
+pub fn cancel_withdraw(mut deps: DepsMut, info: MessageInfo, id: u64) -> ContractResult<Response> {
+    let request = owned_request(&deps, id, &info.sender)?;
+    remove_request(&mut deps, id, &request);
+    let mut state = load_tranche(deps.storage, request.tranche)?;
+    state.locked = state.locked.checked_sub(request.shares)?;
+    save_tranche(deps.storage, request.tranche, &state)?;
+    let back = token_exec(
+        &state.token_addr,
+        &Cw20ExecuteMsg::Transfer {
+            recipient: request.owner.to_string(),
+            amount: request.shares,
+        },
+    )?;
+    Ok(Response::new()
+        .add_message(back)
+        .add_attribute("action", "cancel_withdraw")
+        .add_attribute("id", id.to_string())
+        .add_attribute("owner", request.owner)
+        .add_attribute("tranche", request.tranche.as_str())
+        .add_attribute("shares", request.shares))
+}

@@ -1,0 +1,21 @@
+//! Ballast insurance pool. Deposits of the settlement asset buy cw20 shares of a junior or a
+//! senior tranche. Revenue (the clearinghouse's share of fees and liquidation penalties) is
+//! split in proportion to `junior assets × (1 + tilt)` and `senior assets`. A withdrawal is
+//! requested by sending shares to the pool, which locks them (they still bear losses and earn
+//! revenue) and pays their value after a cool-down. Only the clearinghouse may draw on the
+//! pool (`CoverShortfall`), junior tranche first; the answer states what was covered and what
+//! was not. See "Insurance pool" in the workspace design notes.
+//!
+//! Accounting. Each tranche's assets are kept in the pool's own ledger, never read from its
+//! bank balance, so a bank transfer straight to the pool moves no share price; the supply is
+//! the share token's total supply. Deposits price shares with one virtual share and one
+//! virtual asset (OpenZeppelin ERC-4626 with a zero decimals offset), so the first depositor
+//! cannot inflate the price against the next; every division rounds in the pool's favour.
+
+pub mod contract;
+pub mod error;
+pub mod execute;
+pub mod math;
+pub mod query;
+pub mod setup;
+pub mod state;

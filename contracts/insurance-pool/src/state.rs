@@ -1,0 +1,102 @@
+//! Storage. Keys are never reused: a retired key keeps its name here, commented out.
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, Decimal, Deps, Storage, Uint128};
+use cw_storage_plus::{Item, Map};
+
+use ballast_types::insurance::{CoverRecord, TotalsResponse, Tranche};
+
+use crate::error::{ContractError, ContractResult};
+
+// The owner lives in cw-ownable's own key ("ownership").
+
+/// Settings.
+pub const CONFIG: Item<Config> = Item::new("config");
+/// tranche name ("junior" | "senior") → its token and ledger; written by the instantiate
+/// replies, so both exist once the pool is instantiated.
+pub const TRANCHES: Map<&str, TrancheState> = Map::new("tranches");
+/// Id the next withdrawal request gets.
+pub const NEXT_WITHDRAWAL_ID: Item<u64> = Item::new("next_withdrawal_id");
+/// request id → the open withdrawal request.
+pub const WITHDRAWALS: Map<u64, WithdrawalRequest> = Map::new("withdrawals");
+/// (owner, request id) → (): the open requests of each owner, for paginated queries.
+pub const OWNER_WITHDRAWALS: Map<(&Addr, u64), ()> = Map::new("owner_withdrawals");
+/// Id the next cover gets.
+pub const NEXT_COVER_ID: Item<u64> = Item::new("next_cover_id");
+/// cover id → the cover as recorded (its `id` field repeats the key).
+pub const COVERS: Map<u64, CoverRecord> = Map::new("covers");
+/// Lifetime totals of covers and revenue.
+pub const TOTALS: Item<TotalsResponse> = Item::new("totals");
+
+#[cw_serde]
+pub struct Config {
+    pub settlement_denom: String,
+    pub clearinghouse_addr: Option<Addr>,
+    pub share_code_id: u64,
+    pub cooldown_secs: u64,
+    pub junior_tilt: Decimal,
+}
+
+#[cw_serde]
+pub struct TrancheState {
+    /// The tranche's cw20 share token (the pool is its only minter).
+    pub token_addr: Addr,
+    /// Settlement units the tranche owns: deposits + revenue − payouts − covers.
+    pub assets: Uint128,
+    /// Shares locked in open withdrawal requests (held by the pool).
+    pub locked: Uint128,
+}
+
+#[cw_serde]
+pub struct WithdrawalRequest {
+    pub owner: Addr,
+    pub tranche: Tranche,
+    pub shares: Uint128,
+    pub requested_at: u64,
+    pub unlock_at: u64,
+}
+
+pub fn load_tranche(storage: &dyn Storage, tranche: Tranche) -> ContractResult<TrancheState> {
+    Ok(TRANCHES.load(storage, tranche.as_str())?)
+}
+
+pub fn save_tranche(
+    storage: &mut dyn Storage,
+    tranche: Tranche,
+    state: &TrancheState,
+) -> ContractResult<()> {
+    Ok(TRANCHES.save(storage, tranche.as_str(), state)?)
+}
+
+/// The tranche whose share token is `token`, if any.
+pub fn tranche_of_token(storage: &dyn Storage, token: &Addr) -> ContractResult<Option<Tranche>> {
+    for tranche in Tranche::ALL {
+        if let Some(t) = TRANCHES.may_load(storage, tranche.as_str())? {
+            if t.token_addr == *token {
+                return Ok(Some(tranche));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Shares outstanding: the token's total supply (locked shares included; shares a holder
+/// burned himself are gone, and their value stays with the other holders).
+pub fn token_supply(deps: Deps, token: &Addr) -> ContractResult<Uint128> {
+    let info: cw20::TokenInfoResponse = deps
+        .querier
+        .query_wasm_smart(token, &cw20::Cw20QueryMsg::TokenInfo {})?;
+    Ok(info.total_supply)
+}
+
+/// Takes the next id of a counter.
+pub fn next_id(storage: &mut dyn Storage, counter: &Item<u64>) -> ContractResult<u64> {
+    let id = counter.may_load(storage)?.unwrap_or_default();
+    let next = id.checked_add(1).ok_or_else(|| {
+        ContractError::Overflow(cosmwasm_std::OverflowError::new(
+            cosmwasm_std::OverflowOperation::Add,
+        ))
+    })?;
+    counter.save(storage, &next)?;
+    Ok(id)
+}

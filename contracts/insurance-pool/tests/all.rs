@@ -1,0 +1,12 @@
+//! Insurance pool integration tests on a local cw-multi-test suite (`common`). Tests named
+//! `bad_NN_*` / `inv_*` check the entry of ../shared/RELIABILITY.md they are named after;
+//! every test ends with the conservation check (`Suite::assert_conserved`).
+
+mod admin;
+mod adversarial;
+mod common;
+mod cover;
+mod deposit;
+mod invariants;
+mod revenue;
+mod withdraw;

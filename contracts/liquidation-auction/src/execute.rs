@@ -1,0 +1,207 @@
+//! Starting lots (clearinghouse), bids, redos, the curve (owner).
+
+use cosmwasm_std::{
+    to_json_binary, Decimal, DepsMut, Env, Int128, MessageInfo, Response, SignedDecimal, Uint128,
+    WasmMsg,
+};
+
+use ballast_types::auction::{CurveConfig, LotEvent, LotEventKind};
+use ballast_types::clearinghouse::{
+    ExecuteMsg as ClearinghouseMsg, QueryMsg as ClearinghouseQuery,
+};
+use ballast_types::liquidation::{AccountRef, LotValue};
+
+use crate::curve::{factor, price, validate};
+use crate::error::{ContractError, ContractResult};
+use crate::state::{Auction, ACTIVE, CONFIG, HISTORY, LOTS};
+
+fn record(
+    deps: &mut DepsMut,
+    env: &Env,
+    lot: u64,
+    a: &mut Auction,
+    kind: LotEventKind,
+) -> ContractResult<()> {
+    let event = LotEvent {
+        seq: a.events,
+        time: env.block.time.seconds(),
+        kind,
+    };
+    HISTORY.save(deps.storage, (lot, a.events), &event)?;
+    a.events += 1;
+    Ok(())
+}
+
+pub fn active(deps: &DepsMut, lot: u64) -> ContractResult<Auction> {
+    match LOTS.may_load(deps.storage, lot)? {
+        Some(a) if a.active => Ok(a),
+        _ => Err(ContractError::NoActiveLot { lot }),
+    }
+}
+
+fn value_now(deps: &DepsMut, lot: u64) -> ContractResult<LotValue> {
+    let config = CONFIG.load(deps.storage)?;
+    deps.querier
+        .query_wasm_smart(
+            &config.clearinghouse,
+            &ClearinghouseQuery::LotValue { id: lot },
+        )
+        .map_err(|e| ContractError::Valuation(e.to_string()))
+}
+
+pub fn start_lot(
+    mut deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    lot: u64,
+    value: SignedDecimal,
+    gross: SignedDecimal,
+    debt: Uint128,
+) -> ContractResult<Response> {
+    let config = CONFIG.load(deps.storage)?;
+    if info.sender != config.clearinghouse {
+        return Err(ContractError::NotClearinghouse {});
+    }
+    if LOTS.has(deps.storage, lot) {
+        return Err(ContractError::LotExists { lot });
+    }
+    let mut a = Auction {
+        curve: config.curve,
+        started: env.block.time.seconds(),
+        start_value: value,
+        start_gross: gross,
+        debt,
+        remaining: Decimal::one(),
+        redos: 0,
+        active: true,
+        events: 0,
+    };
+    record(&mut deps, &env, lot, &mut a, LotEventKind::Start)?;
+    LOTS.save(deps.storage, lot, &a)?;
+    ACTIVE.save(deps.storage, lot, &())?;
+    Ok(Response::new()
+        .add_attribute("action", "start_lot")
+        .add_attribute("lot", lot.to_string())
+        .add_attribute("value", value.to_string())
+        .add_attribute("gross", gross.to_string()))
+}
+
+pub fn bid(
+    mut deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    lot: u64,
+    sub_id: u32,
+    fraction: Decimal,
+    max_price: SignedDecimal,
+) -> ContractResult<Response> {
+    let mut a = active(&deps, lot)?;
+    if fraction.is_zero() || fraction > Decimal::one() {
+        return Err(ContractError::BadFraction {
+            fraction: fraction.to_string(),
+        });
+    }
+    let (f, over) = factor(&a.curve, env.block.time.seconds().saturating_sub(a.started))?;
+    if over {
+        return Err(ContractError::NeedsRedo { lot });
+    }
+    let v = value_now(&deps, lot)?;
+    let whole = price(v.value, v.gross, f)?;
+    if whole > max_price {
+        return Err(ContractError::AboveMaxPrice {
+            price: whole.to_string(),
+            max_price: max_price.to_string(),
+        });
+    }
+    // The bidder pays the ceiling of its share (or receives the floor of it).
+    let share =
+        SignedDecimal::try_from(fraction).map_err(|_| ContractError::Overflow("fraction"))?;
+    let paid = whole
+        .checked_mul(share)
+        .map_err(|_| ContractError::Overflow("payment"))?;
+    let payment: Int128 = paid.to_int_ceil();
+    let config = CONFIG.load(deps.storage)?;
+    let fill = WasmMsg::Execute {
+        contract_addr: config.clearinghouse.to_string(),
+        msg: to_json_binary(&ClearinghouseMsg::AuctionFill {
+            lot,
+            bidder: AccountRef {
+                owner: info.sender.to_string(),
+                sub_id,
+            },
+            fraction,
+            payment,
+        })?,
+        funds: vec![],
+    };
+    a.remaining = a
+        .remaining
+        .checked_mul(Decimal::one() - fraction)
+        .map_err(|_| ContractError::Overflow("remaining"))?;
+    if fraction == Decimal::one() {
+        a.active = false;
+        ACTIVE.remove(deps.storage, lot);
+    }
+    let kind = LotEventKind::Bid {
+        bidder: info.sender.to_string(),
+        sub_id,
+        fraction,
+        paid: SignedDecimal::from_atomics(payment, 0)
+            .map_err(|_| ContractError::Overflow("payment"))?,
+    };
+    record(&mut deps, &env, lot, &mut a, kind)?;
+    LOTS.save(deps.storage, lot, &a)?;
+    Ok(Response::new()
+        .add_message(fill)
+        .add_attribute("action", "bid")
+        .add_attribute("lot", lot.to_string())
+        .add_attribute("bidder", info.sender)
+        .add_attribute("fraction", fraction.to_string())
+        .add_attribute("factor", f.to_string())
+        .add_attribute("mark_value", v.value.to_string())
+        .add_attribute("payment", payment.to_string()))
+}
+
+pub fn redo(mut deps: DepsMut, env: Env, info: MessageInfo, lot: u64) -> ContractResult<Response> {
+    let mut a = active(&deps, lot)?;
+    let (_, over) = factor(&a.curve, env.block.time.seconds().saturating_sub(a.started))?;
+    if !over {
+        return Err(ContractError::StillRunning { lot });
+    }
+    let v = value_now(&deps, lot)?;
+    a.started = env.block.time.seconds();
+    a.start_value = v.value;
+    a.start_gross = v.gross;
+    a.redos += 1;
+    let kind = LotEventKind::Redo {
+        keeper: info.sender.to_string(),
+    };
+    record(&mut deps, &env, lot, &mut a, kind)?;
+    LOTS.save(deps.storage, lot, &a)?;
+    let config = CONFIG.load(deps.storage)?;
+    let tip = WasmMsg::Execute {
+        contract_addr: config.clearinghouse.to_string(),
+        msg: to_json_binary(&ClearinghouseMsg::AuctionTip {
+            lot,
+            keeper: info.sender.to_string(),
+        })?,
+        funds: vec![],
+    };
+    Ok(Response::new()
+        .add_message(tip)
+        .add_attribute("action", "redo")
+        .add_attribute("lot", lot.to_string())
+        .add_attribute("keeper", info.sender)
+        .add_attribute("mark_value", v.value.to_string()))
+}
+
+pub fn set_curve(deps: DepsMut, info: MessageInfo, curve: CurveConfig) -> ContractResult<Response> {
+    cw_ownable::assert_owner(deps.storage, &info.sender)
+        .map_err(|_| ContractError::Unauthorized {})?;
+    validate(&curve)?;
+    CONFIG.update(deps.storage, |mut c| -> ContractResult<_> {
+        c.curve = curve;
+        Ok(c)
+    })?;
+    Ok(Response::new().add_attribute("action", "set_curve"))
+}

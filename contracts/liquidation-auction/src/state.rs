@@ -1,0 +1,39 @@
+//! Storage. The meaning of every key is written next to it; retired keys are never reused.
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, Decimal, SignedDecimal, Uint128};
+use cw_storage_plus::{Item, Map};
+
+use ballast_types::auction::{CurveConfig, LotEvent};
+
+// The owner lives in cw-ownable's own key ("ownership").
+pub const CONFIG: Item<Config> = Item::new("config");
+/// lot id (the clearinghouse's) → the auction of that lot.
+pub const LOTS: Map<u64, Auction> = Map::new("lots");
+/// lot id → present while the lot is active (what `Lots` lists).
+pub const ACTIVE: Map<u64, ()> = Map::new("active");
+/// (lot id, sequence) → what happened to the lot.
+pub const HISTORY: Map<(u64, u32), LotEvent> = Map::new("history");
+
+#[cw_serde]
+pub struct Config {
+    pub clearinghouse: Addr,
+    pub curve: CurveConfig,
+}
+
+#[cw_serde]
+pub struct Auction {
+    /// The curve the lot runs on (fixed at its start).
+    pub curve: CurveConfig,
+    /// Start of the current run (start or last redo).
+    pub started: u64,
+    pub start_value: SignedDecimal,
+    pub start_gross: SignedDecimal,
+    pub debt: Uint128,
+    /// Share of the original lot still unsold.
+    pub remaining: Decimal,
+    pub redos: u32,
+    pub active: bool,
+    /// Events recorded so far (the next event's sequence number).
+    pub events: u32,
+}

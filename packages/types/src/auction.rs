@@ -1,0 +1,145 @@
+//! Messages of the liquidation auction: Dutch auctions of liquidation lots.
+//!
+//! A lot's price for a bidder is its mark value minus a discount on its gross value that
+//! grows over time: `price = value − (1 − f(t)) · gross`, where the factor `f` starts at
+//! `buf` (> 1: above the mark, so nobody wins a lot for nothing the moment it opens — the
+//! lesson of MakerDAO's zero bids on 12 March 2020) and falls to `cusp` over `tail`
+//! seconds, linearly or in exponential steps. A positive price is paid by the bidder to the
+//! liquidated account; a negative one (a lot of short positions) is paid to the bidder.
+//! Marks are the clearinghouse's, fresh at every bid.
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Decimal, SignedDecimal, Uint128};
+
+#[cw_serde]
+pub enum Curve {
+    /// f falls linearly from `buf` to `cusp` over `tail_secs`.
+    Linear,
+    /// f = buf · cut^⌊t / step_secs⌋, never below `cusp`.
+    Exponential { step_secs: u64, cut: Decimal },
+}
+
+#[cw_serde]
+pub struct CurveConfig {
+    /// Starting factor, ≥ 1 and ≤ 2 (e.g. 1.05: 5 % over the mark).
+    pub buf: Decimal,
+    /// Floor factor, in (0, 1) (e.g. 0.8).
+    pub cusp: Decimal,
+    /// Seconds until the lot must be restarted (`Redo`), > 0.
+    pub tail_secs: u64,
+    pub curve: Curve,
+}
+
+#[cw_serde]
+pub struct InstantiateMsg {
+    pub owner: String,
+    pub clearinghouse: String,
+    pub curve: CurveConfig,
+}
+
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// Clearinghouse only: a new lot, valued at its start.
+    StartLot {
+        lot: u64,
+        value: SignedDecimal,
+        gross: SignedDecimal,
+        debt: Uint128,
+    },
+    /// Take `fraction` (0, 1] of what remains of `lot` into the sender's clearinghouse
+    /// account `sub_id`, if the current price of the whole remainder is at most `max_price`
+    /// (settlement base units). The account must pass initial margin afterwards.
+    Bid {
+        lot: u64,
+        sub_id: u32,
+        fraction: Decimal,
+        max_price: SignedDecimal,
+    },
+    /// Anyone, once a lot is past its tail or its factor is below the cusp: restart it from
+    /// a fresh mark; the caller gets the clearinghouse's redo tip.
+    Redo {
+        lot: u64,
+    },
+    /// Owner: the curve for lots started from now on.
+    SetCurve {
+        curve: CurveConfig,
+    },
+    UpdateOwnership(cw_ownable::Action),
+}
+
+#[cw_serde]
+pub struct MigrateMsg {}
+
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    #[returns(ConfigResponse)]
+    Config {},
+    #[returns(cw_ownable::Ownership<String>)]
+    Ownership {},
+    /// One lot with its price now.
+    #[returns(LotStatus)]
+    Lot { lot: u64 },
+    /// Active lots in id order with their prices now (limit ≤ 30).
+    #[returns(Vec<LotStatus>)]
+    Lots {
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// What happened to a lot: start, bids, redos (limit ≤ 30).
+    #[returns(Vec<LotEvent>)]
+    History {
+        lot: u64,
+        start_after: Option<u32>,
+        limit: Option<u32>,
+    },
+}
+
+#[cw_serde]
+pub struct ConfigResponse {
+    pub clearinghouse: String,
+    pub curve: CurveConfig,
+}
+
+#[cw_serde]
+pub struct LotStatus {
+    pub lot: u64,
+    /// When the current run (start or last redo) began.
+    pub started: u64,
+    /// Mark value and gross value at that start, settlement base units.
+    pub start_value: SignedDecimal,
+    pub start_gross: SignedDecimal,
+    pub debt: Uint128,
+    /// Share of the original lot still unsold.
+    pub remaining: Decimal,
+    /// The factor f now.
+    pub factor: Decimal,
+    /// Price of the whole remainder now (None when the clearinghouse cannot value it, e.g.
+    /// a stale oracle).
+    pub price: Option<SignedDecimal>,
+    /// True when only `Redo` can move it on (past tail or under the cusp).
+    pub needs_redo: bool,
+    pub redos: u32,
+    pub active: bool,
+}
+
+#[cw_serde]
+pub enum LotEventKind {
+    Start,
+    Bid {
+        bidder: String,
+        sub_id: u32,
+        fraction: Decimal,
+        paid: SignedDecimal,
+    },
+    Redo {
+        keeper: String,
+    },
+}
+
+#[cw_serde]
+pub struct LotEvent {
+    pub seq: u32,
+    pub time: u64,
+    pub kind: LotEventKind,
+}

@@ -1,0 +1,256 @@
+//! Messages of the insurance pool: depositors buy cw20 shares of a junior or a senior tranche,
+//! revenue (a share of fees and liquidation penalties) is split towards the junior tranche,
+//! withdrawals wait out a cool-down with their shares locked (still bearing losses), and only
+//! the clearinghouse may draw on the pool to cover a shortfall, junior tranche first.
+//!
+//! Units. Every amount is an integer in base units of the settlement denom (`Uint128`); shares
+//! are integers in base units of the tranche's cw20 token. A share's price is tranche assets
+//! per share, 1 before the first deposit.
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Decimal, Uint128};
+use cw20::Cw20ReceiveMsg;
+
+/// One of the pool's two tranches.
+#[cw_serde]
+#[derive(Copy, Eq, PartialOrd, Ord, Hash)]
+pub enum Tranche {
+    /// First loss: pays shortfalls before the senior tranche and earns a larger share of the
+    /// revenue (`junior_tilt`).
+    Junior,
+    /// Second loss: pays only once the junior tranche is exhausted.
+    Senior,
+}
+
+impl Tranche {
+    /// Both tranches, junior first (the order losses are taken in).
+    pub const ALL: [Tranche; 2] = [Tranche::Junior, Tranche::Senior];
+
+    /// Lower-case name, as used in storage keys, attributes and errors.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Tranche::Junior => "junior",
+            Tranche::Senior => "senior",
+        }
+    }
+}
+
+impl std::fmt::Display for Tranche {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cw_serde]
+pub struct InstantiateMsg {
+    /// Owner: sets the clearinghouse, the cool-down and the revenue tilt (cw-ownable, two-step
+    /// transfer).
+    pub owner: String,
+    /// Native denom of the settlement asset: the only denom deposited, earned and paid out.
+    pub settlement_denom: String,
+    /// The clearinghouse, the only address allowed to `CoverShortfall`; usually `None` at
+    /// first and set with `UpdateConfig` once the clearinghouse is deployed.
+    pub clearinghouse: Option<String>,
+    /// Code id of cw20-base, instantiated twice (junior and senior shares, 6 decimals) with
+    /// the pool as the only minter.
+    pub share_code_id: u64,
+    /// Seconds between `RequestWithdraw` and the first block `Withdraw` may pay out
+    /// (1 to 31,536,000).
+    pub cooldown_secs: u64,
+    /// Extra revenue weight of the junior tranche: revenue is split in proportion to
+    /// `junior assets × (1 + junior_tilt)` and `senior assets` (0 to 10).
+    pub junior_tilt: Decimal,
+}
+
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// Deposit exactly one coin of the settlement denom (positive amount) and receive newly
+    /// minted shares of `tranche`: amount × (supply + 1) / (assets + 1), rounded down. Fails
+    /// with `ZeroShares` instead of accepting a deposit that would buy no share.
+    Deposit {
+        /// The tranche whose shares are bought.
+        tranche: Tranche,
+    },
+    /// Anyone (the clearinghouse with its share of fees and penalties): the attached
+    /// settlement coin is split between the tranches by weight (see `junior_tilt`); a
+    /// tranche without assets or without shares gets nothing. Fails if neither has both.
+    DistributeRevenue {},
+    /// cw20 hook: only the two share tokens are accepted; the sender's shares are handled as
+    /// `ReceiveMsg` says.
+    Receive(Cw20ReceiveMsg),
+    /// Owner of a withdrawal request, after its cool-down: burns the locked shares and pays
+    /// their value now, shares × assets / supply rounded down.
+    Withdraw {
+        /// Id of the request (from the `request_withdraw` event).
+        id: u64,
+    },
+    /// Owner of a withdrawal request, at any time: the locked shares are returned.
+    CancelWithdraw {
+        /// Id of the request.
+        id: u64,
+    },
+    /// The clearinghouse only: pay up to `amount` to the clearinghouse, from the junior
+    /// tranche first, then the senior one. Response data is a JSON [`CoverResponse`].
+    CoverShortfall {
+        /// The shortfall to cover, in settlement base units (positive).
+        amount: Uint128,
+    },
+    /// Owner: change settings; a field left `None` is kept.
+    UpdateConfig {
+        /// New clearinghouse address.
+        clearinghouse: Option<String>,
+        /// New cool-down in seconds (1 to 31,536,000); applies to requests made afterwards.
+        cooldown_secs: Option<u64>,
+        /// New junior revenue tilt (0 to 10).
+        junior_tilt: Option<Decimal>,
+    },
+    /// Two-step ownership transfer (cw-ownable): the owner proposes, the new owner accepts.
+    UpdateOwnership(cw_ownable::Action),
+}
+
+/// The `msg` of a cw20 `Send` of shares to the pool.
+#[cw_serde]
+pub enum ReceiveMsg {
+    /// Lock the sent shares in a withdrawal request of the sender, payable after the
+    /// cool-down. Locked shares stay in the tranche's supply: they bear losses and earn
+    /// revenue until withdrawn.
+    RequestWithdraw {},
+}
+
+#[cw_serde]
+pub struct MigrateMsg {}
+
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    #[returns(ConfigResponse)]
+    Config {},
+    #[returns(cw_ownable::Ownership<String>)]
+    Ownership {},
+    /// One tranche's token, assets, supply and share price.
+    #[returns(TrancheResponse)]
+    Tranche {
+        /// Which tranche.
+        tranche: Tranche,
+    },
+    /// Both tranches, junior first.
+    #[returns(Vec<TrancheResponse>)]
+    Tranches {},
+    /// Withdrawal requests in id order, of one owner or of everyone, paginated (limit ≤ 30).
+    #[returns(Vec<WithdrawalResponse>)]
+    PendingWithdrawals {
+        /// Only this owner's requests; everyone's when `None`.
+        owner: Option<String>,
+        /// Requests with an id above this one.
+        start_after: Option<u64>,
+        /// Page size (default 10, at most 30).
+        limit: Option<u32>,
+    },
+    /// One withdrawal request.
+    #[returns(WithdrawalResponse)]
+    Withdrawal {
+        /// Id of the request.
+        id: u64,
+    },
+    /// Covered shortfalls in id order, paginated (limit ≤ 30).
+    #[returns(Vec<CoverRecord>)]
+    Covers {
+        /// Covers with an id above this one.
+        start_after: Option<u64>,
+        /// Page size (default 10, at most 30).
+        limit: Option<u32>,
+    },
+    /// Lifetime totals of covers and revenue.
+    #[returns(TotalsResponse)]
+    Totals {},
+}
+
+#[cw_serde]
+pub struct ConfigResponse {
+    /// Native denom of the settlement asset.
+    pub settlement_denom: String,
+    /// The only address allowed to `CoverShortfall`, once set.
+    pub clearinghouse: Option<String>,
+    /// Code id the share tokens were instantiated from.
+    pub share_code_id: u64,
+    /// Cool-down of new withdrawal requests, seconds.
+    pub cooldown_secs: u64,
+    /// Extra revenue weight of the junior tranche.
+    pub junior_tilt: Decimal,
+}
+
+#[cw_serde]
+pub struct TrancheResponse {
+    /// Which tranche.
+    pub tranche: Tranche,
+    /// Address of the tranche's cw20 share token.
+    pub token: String,
+    /// Settlement base units the tranche owns (kept in the pool's ledger: a bank transfer
+    /// straight to the pool changes nothing here).
+    pub assets: Uint128,
+    /// Shares outstanding (the token's total supply, locked shares included).
+    pub supply: Uint128,
+    /// Shares locked in withdrawal requests (held by the pool).
+    pub locked: Uint128,
+    /// assets / supply, rounded down; 1 while there are no shares.
+    pub share_price: Decimal,
+}
+
+#[cw_serde]
+pub struct WithdrawalResponse {
+    /// Id of the request.
+    pub id: u64,
+    /// Who requested it and is paid.
+    pub owner: String,
+    /// Tranche of the locked shares.
+    pub tranche: Tranche,
+    /// Shares locked.
+    pub shares: Uint128,
+    /// Block time of the request (unix seconds).
+    pub requested_at: u64,
+    /// First block time `Withdraw` pays out (unix seconds).
+    pub unlock_at: u64,
+    /// What `Withdraw` would pay now: shares × assets / supply, rounded down.
+    pub value: Uint128,
+}
+
+/// Answer to `CoverShortfall` (response data, JSON), also in the event's attributes.
+#[cw_serde]
+pub struct CoverResponse {
+    /// Paid to the clearinghouse: `junior_paid + senior_paid`.
+    pub covered: Uint128,
+    /// What the pool could not pay: `amount − covered`.
+    pub uncovered: Uint128,
+    /// Taken from the junior tranche.
+    pub junior_paid: Uint128,
+    /// Taken from the senior tranche.
+    pub senior_paid: Uint128,
+}
+
+/// One `CoverShortfall`, as recorded.
+#[cw_serde]
+pub struct CoverRecord {
+    /// Id of the cover (0, 1, …).
+    pub id: u64,
+    /// Block time (unix seconds).
+    pub time: u64,
+    /// The amount asked for.
+    pub requested: Uint128,
+    /// Taken from the junior tranche.
+    pub junior_paid: Uint128,
+    /// Taken from the senior tranche.
+    pub senior_paid: Uint128,
+    /// What the pool could not pay.
+    pub uncovered: Uint128,
+}
+
+#[cw_serde]
+#[derive(Default)]
+pub struct TotalsResponse {
+    /// Sum of everything paid by `CoverShortfall`.
+    pub covered_total: Uint128,
+    /// Sum of every shortfall the pool could not pay.
+    pub uncovered_total: Uint128,
+    /// Sum of all revenue distributed.
+    pub revenue_total: Uint128,
+}

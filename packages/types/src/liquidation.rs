@@ -1,0 +1,84 @@
+//! What the clearinghouse and the liquidation auction share: lots and their values.
+//!
+//! A lot is the part of an account taken by `Liquidate`: positions (signed sizes) and
+//! collateral. It stays in the liquidated account, frozen, until bidders take it; each take
+//! moves a fraction of what remains to the bidder's account against a payment between the
+//! two accounts' settlement balances.
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Decimal, SignedDecimal, Uint128};
+
+/// An account of the clearinghouse.
+#[cw_serde]
+pub struct AccountRef {
+    pub owner: String,
+    pub sub_id: u32,
+}
+
+#[cw_serde]
+pub struct LotPosition {
+    pub market: String,
+    /// Signed size still in the lot, units of the underlying.
+    pub size: SignedDecimal,
+}
+
+#[cw_serde]
+pub struct LotCollateral {
+    pub collateral: String,
+    /// Amount still in the lot, base units.
+    pub amount: Uint128,
+}
+
+/// Liquidation parameters of the clearinghouse (owner `SetLiquidation`).
+#[cw_serde]
+pub struct LiquidationConfig {
+    /// The liquidation-auction contract lots are handed to.
+    pub auction: String,
+    /// The insurance pool that covers deficits.
+    pub insurance: String,
+    /// Penalty: fraction of the lot's gross mark value charged to the liquidated account
+    /// (≤ 0.1); the keeper tip is paid out of it, the rest is protocol revenue.
+    pub penalty: Decimal,
+    /// Paid to whoever calls `Liquidate` (settlement base units), even when the account is
+    /// underwater: the penalty is at least the tip.
+    pub keeper_tip: Uint128,
+    /// Paid to whoever restarts a stale auction (`Redo`), charged to the account.
+    pub redo_tip: Uint128,
+}
+
+#[cw_serde]
+pub struct LotResponse {
+    pub id: u64,
+    pub account: AccountRef,
+    pub positions: Vec<LotPosition>,
+    pub collateral: Vec<LotCollateral>,
+    /// What the account owed (negative settlement after the penalty) when the lot was made.
+    pub debt: Uint128,
+    /// False once everything has been taken.
+    pub open: bool,
+}
+
+/// A lot's value now, in settlement base units, at the oracle's fresh prices (options at
+/// their Black-76 marks).
+#[cw_serde]
+pub struct LotValue {
+    /// Σ item values: positions at size × mark, collateral at amount × price.
+    pub value: SignedDecimal,
+    /// Σ |item values|: what the auction's discount applies to.
+    pub gross: SignedDecimal,
+}
+
+/// Protocol-wide liquidation figures.
+#[cw_serde]
+#[derive(Default)]
+pub struct LossesResponse {
+    pub liquidations: u64,
+    /// Penalties charged (keeper tips included), settlement base units.
+    pub penalties: Uint128,
+    pub keeper_tips: Uint128,
+    /// Deficits the insurance pool paid.
+    pub covered_by_insurance: Uint128,
+    /// Deficits the pool could not pay: left on the accounts as recorded bad debt (a later
+    /// deposit pays it first).
+    pub bad_debt: Uint128,
+}
