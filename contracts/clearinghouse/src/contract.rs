@@ -4,7 +4,10 @@
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response};
 
-use ballast_types::clearinghouse::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+use ballast_types::clearinghouse::{
+    AccountRef, AccountSetup, ExecuteMsg, InstantiateMsg, LotRef, MarketRef, MigrateMsg, Page,
+    QueryMsg, SubAccount,
+};
 
 use crate::error::{ContractError, ContractResult};
 use crate::execute::{account, admin, callback, crank, funds, liquidate, trade};
@@ -72,15 +75,17 @@ pub fn execute(
         }
         ExecuteMsg::SetCollateral { id, config } => admin::set_collateral(deps, info, id, config),
         ExecuteMsg::SetMarket { id, config } => admin::set_market(deps, info, id, config),
-        ExecuteMsg::SetRisk { risk } => admin::set_risk(deps, info, risk),
-        ExecuteMsg::SetFunding { funding } => admin::set_funding(deps, info, funding),
-        ExecuteMsg::CreateAccount { sub_id, mode } => {
+        ExecuteMsg::SetRisk(risk) => admin::set_risk(deps, info, risk),
+        ExecuteMsg::SetFunding(funding) => admin::set_funding(deps, info, funding),
+        ExecuteMsg::CreateAccount(AccountSetup { sub_id, mode }) => {
             account::create_account(deps, info, sub_id, mode)
         }
-        ExecuteMsg::SetMode { sub_id, mode } => account::set_mode(deps, env, info, sub_id, mode),
+        ExecuteMsg::SetMode(AccountSetup { sub_id, mode }) => {
+            account::set_mode(deps, env, info, sub_id, mode)
+        }
         ExecuteMsg::Crank { market, limit } => crank::crank(deps, env, market, limit),
-        ExecuteMsg::SetLiquidation { config } => admin::set_liquidation(deps, info, config),
-        ExecuteMsg::Liquidate { owner, sub_id } => {
+        ExecuteMsg::SetLiquidation(config) => admin::set_liquidation(deps, info, config),
+        ExecuteMsg::Liquidate(AccountRef { owner, sub_id }) => {
             liquidate::liquidate(deps, env, info, owner, sub_id)
         }
         ExecuteMsg::AuctionFill {
@@ -90,10 +95,10 @@ pub fn execute(
             payment,
         } => liquidate::auction_fill(deps, env, info, lot, bidder, fraction, payment),
         ExecuteMsg::AuctionTip { lot, keeper } => liquidate::auction_tip(deps, info, lot, keeper),
-        ExecuteMsg::SettleAccount { owner, sub_id } => {
+        ExecuteMsg::SettleAccount(AccountRef { owner, sub_id }) => {
             crank::settle_account(deps, env, owner, sub_id)
         }
-        ExecuteMsg::Deposit { sub_id } => funds::deposit(deps, info, sub_id),
+        ExecuteMsg::Deposit(SubAccount { sub_id }) => funds::deposit(deps, info, sub_id),
         ExecuteMsg::Receive(msg) => funds::receive(deps, info, msg),
         ExecuteMsg::Withdraw {
             sub_id,
@@ -106,7 +111,7 @@ pub fn execute(
             size,
             price,
         } => trade::settle_match(deps, env, info, maker, taker, size, price),
-        ExecuteMsg::CancelOrder { order } => trade::cancel_order(deps, info, order),
+        ExecuteMsg::CancelOrder(order) => trade::cancel_order(deps, info, order),
         ExecuteMsg::SetMinNonce { sub_id, min_nonce } => {
             trade::set_min_nonce(deps, info, sub_id, min_nonce)
         }
@@ -122,18 +127,19 @@ pub fn execute(
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
     Ok(match msg {
-        QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
-        QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?)?,
-        QueryMsg::Underlyings { start_after, limit } => {
+        QueryMsg::Config(_) => to_json_binary(&query::config(deps)?)?,
+        QueryMsg::Ownership(_) => to_json_binary(&cw_ownable::get_ownership(deps.storage)?)?,
+        QueryMsg::Underlyings(Page { start_after, limit }) => {
             to_json_binary(&query::underlyings(deps, start_after, limit)?)?
         }
-        QueryMsg::Collaterals { start_after, limit } => {
+        QueryMsg::Collaterals(Page { start_after, limit }) => {
             to_json_binary(&query::collaterals(deps, start_after, limit)?)?
         }
-        QueryMsg::Markets { start_after, limit } => {
+        QueryMsg::Markets(Page { start_after, limit }) => {
             to_json_binary(&query::markets(deps, start_after, limit)?)?
         }
-        QueryMsg::Account { owner, sub_id } => {
+        QueryMsg::Market(MarketRef { market }) => to_json_binary(&query::market(deps, market)?)?,
+        QueryMsg::Account(AccountRef { owner, sub_id }) => {
             to_json_binary(&query::account(deps, owner, sub_id)?)?
         }
         QueryMsg::Accounts {
@@ -141,17 +147,10 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
             start_after,
             limit,
         } => to_json_binary(&query::accounts(deps, owner, start_after, limit)?)?,
-        QueryMsg::Positions { owner, sub_id } => {
-            to_json_binary(&query::positions(deps, owner, sub_id)?)?
-        }
-        QueryMsg::OrderStatus { order } => to_json_binary(&query::order_status(deps, order)?)?,
-        QueryMsg::Lot { id } => to_json_binary(&query::lot(deps, id)?)?,
-        QueryMsg::LotValue { id } => to_json_binary(&query::lot_value(deps, &env, id)?)?,
-        QueryMsg::Losses {} => to_json_binary(&query::losses(deps)?)?,
-        QueryMsg::Ledger {} => to_json_binary(&query::ledger(deps)?)?,
-        QueryMsg::Funding { market } => to_json_binary(&query::funding(deps, &env, market)?)?,
-        QueryMsg::ExpiryPrice { market } => to_json_binary(&query::expiry_price(deps, market)?)?,
-        QueryMsg::Margin { owner, sub_id } => {
+        QueryMsg::OrderStatus(order) => to_json_binary(&query::order_status(deps, order)?)?,
+        QueryMsg::Lot(LotRef { id }) => to_json_binary(&query::lot(deps, &env, id)?)?,
+        QueryMsg::Totals(_) => to_json_binary(&query::totals(deps)?)?,
+        QueryMsg::Margin(AccountRef { owner, sub_id }) => {
             to_json_binary(&query::margin(deps, &env, owner, sub_id, None)?)?
         }
         QueryMsg::WhatIfWithdraw {

@@ -4,20 +4,19 @@ use cosmwasm_std::{Addr, Decimal, Deps, Env, Order};
 use cw_storage_plus::{Bound, Map};
 
 use ballast_types::clearinghouse::{
-    AccountResponse, ConfigResponse, FundingResponse, Holding, LedgerResponse, NamedCollateral,
-    NamedMarket, NamedUnderlying, OrderStatus, PositionResponse,
+    AccountRef, AccountResponse, ConfigResponse, FundingResponse, Holding, LotResponse,
+    MarketResponse, NamedCollateral, NamedMarket, NamedUnderlying, OrderStatus, PositionResponse,
+    TotalsResponse,
 };
-
-use ballast_types::liquidation::{AccountRef, LossesResponse, LotResponse, LotValue};
 
 use crate::error::{ContractError, ContractResult};
 use crate::funding::expiry;
-use crate::ledger::{market_cash, position_cash, MarketCash};
+use crate::ledger::{position_cash, MarketCash};
 use crate::margin::{account_report_after, WhatIf};
 use crate::state::{
     Account, ACCOUNTS, CANCELLED, CLEARING, COLLATERALS, COLLATERAL_TOTAL, CONFIG, EXPIRY_PRICE,
     FEES, FILLED, FROZEN, FUNDING, HOLDINGS, LOSSES, LOTS, MARKETS, MAX_COLLATERALS, MIN_NONCE,
-    POSITIONS, UNDERLYINGS,
+    OPEN_INTEREST, POSITIONS, UNDERLYINGS,
 };
 
 use ballast_types::pagination::page_limit as limit;
@@ -106,6 +105,7 @@ fn account_response(
         mode: a.mode,
         settlement: a.settlement,
         collateral,
+        positions: positions(deps, owner, sub_id)?,
         lot: FROZEN.may_load(deps.storage, (owner, sub_id))?,
     })
 }
@@ -156,13 +156,12 @@ pub fn margin(
 }
 
 /// Positions with what they would settle at the markets' stored state (funding accrued to
-/// the last crank or trade; expiry at the fixed price): no oracle call, so the list is
-/// always available. The margin report accrues to now.
-pub fn positions(deps: Deps, owner: String, sub_id: u32) -> ContractResult<Vec<PositionResponse>> {
-    let owner = deps.api.addr_validate(&owner)?;
+/// the last crank or trade; expiry at the fixed price): no oracle call, so the account is
+/// always readable. The margin report accrues to now.
+fn positions(deps: Deps, owner: &Addr, sub_id: u32) -> ContractResult<Vec<PositionResponse>> {
     let config = CONFIG.load(deps.storage)?;
     POSITIONS
-        .prefix((&owner, sub_id))
+        .prefix((owner, sub_id))
         .range(deps.storage, None, None, Order::Ascending)
         .take(crate::state::MAX_MARKETS)
         .map(|r| {
@@ -187,27 +186,36 @@ pub fn positions(deps: Deps, owner: String, sub_id: u32) -> ContractResult<Vec<P
         .collect()
 }
 
-pub fn funding(deps: Deps, env: &Env, market: String) -> ContractResult<FundingResponse> {
-    let m = MARKETS
-        .may_load(deps.storage, &market)?
-        .ok_or_else(|| ContractError::NotListed {
-            kind: "market",
-            id: market.clone(),
-        })?;
-    let config = CONFIG.load(deps.storage)?;
-    match market_cash(deps, env, &config, &market, &m)? {
-        MarketCash::Perp { funding, .. } => Ok(FundingResponse {
-            rate: crate::funding::rate(&funding, &config.funding)?,
-            cumulative: funding.cumulative,
-            premium: funding.premium,
-            updated: funding.updated,
-        }),
-        _ => Err(ContractError::NotPerp { market }),
-    }
-}
-
-pub fn expiry_price(deps: Deps, market: String) -> ContractResult<Option<Decimal>> {
-    Ok(EXPIRY_PRICE.may_load(deps.storage, &market)?)
+pub fn market(deps: Deps, market: String) -> ContractResult<MarketResponse> {
+    let config =
+        MARKETS
+            .may_load(deps.storage, &market)?
+            .ok_or_else(|| ContractError::NotListed {
+                kind: "market",
+                id: market.clone(),
+            })?;
+    let funding_config = CONFIG.load(deps.storage)?.funding;
+    let funding = match expiry(&config) {
+        None => {
+            let f = FUNDING.may_load(deps.storage, &market)?.unwrap_or_default();
+            Some(FundingResponse {
+                rate: crate::funding::rate(&f, &funding_config)?,
+                cumulative: f.cumulative,
+                premium: f.premium,
+                updated: f.updated,
+            })
+        }
+        Some(_) => None,
+    };
+    Ok(MarketResponse {
+        open_interest: OPEN_INTEREST
+            .may_load(deps.storage, &market)?
+            .unwrap_or_default(),
+        expiry_price: EXPIRY_PRICE.may_load(deps.storage, &market)?,
+        funding,
+        config,
+        id: market,
+    })
 }
 
 pub fn order_status(deps: Deps, order: ballast_types::order::Order) -> ContractResult<OrderStatus> {
@@ -226,17 +234,21 @@ pub fn order_status(deps: Deps, order: ballast_types::order::Order) -> ContractR
     })
 }
 
-pub fn ledger(deps: Deps) -> ContractResult<LedgerResponse> {
-    Ok(LedgerResponse {
+pub fn totals(deps: Deps) -> ContractResult<TotalsResponse> {
+    Ok(TotalsResponse {
         fees: FEES.may_load(deps.storage)?.unwrap_or_default(),
         clearing: CLEARING.may_load(deps.storage)?.unwrap_or_default(),
+        losses: LOSSES.may_load(deps.storage)?.unwrap_or_default(),
     })
 }
 
-pub fn lot(deps: Deps, id: u64) -> ContractResult<LotResponse> {
+/// A lot; its value only when the oracle can price it now.
+pub fn lot(deps: Deps, env: &Env, id: u64) -> ContractResult<LotResponse> {
     let lot = LOTS
         .may_load(deps.storage, id)?
         .ok_or(ContractError::LotClosed { lot: id })?;
+    let config = CONFIG.load(deps.storage)?;
+    let value = crate::execute::liquidate::lot_value(deps, env, &config, &lot).ok();
     Ok(LotResponse {
         id,
         account: AccountRef {
@@ -247,17 +259,6 @@ pub fn lot(deps: Deps, id: u64) -> ContractResult<LotResponse> {
         collateral: lot.collateral,
         debt: lot.debt,
         open: lot.open,
+        value,
     })
-}
-
-pub fn lot_value(deps: Deps, env: &Env, id: u64) -> ContractResult<LotValue> {
-    let lot = LOTS
-        .may_load(deps.storage, id)?
-        .ok_or(ContractError::LotClosed { lot: id })?;
-    let config = CONFIG.load(deps.storage)?;
-    crate::execute::liquidate::lot_value(deps, env, &config, &lot)
-}
-
-pub fn losses(deps: Deps) -> ContractResult<LossesResponse> {
-    Ok(LOSSES.may_load(deps.storage)?.unwrap_or_default())
 }

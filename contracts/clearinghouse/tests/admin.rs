@@ -1,18 +1,18 @@
 use ballast_testing::Suite;
 use ballast_types::clearinghouse::{
-    AssetInfo, ExecuteMsg, MigrateMsg, NamedMarket, NamedUnderlying, QueryMsg,
+    AssetInfo, ExecuteMsg, MigrateMsg, NamedMarket, NamedUnderlying, Page, QueryMsg,
 };
-use cosmwasm_std::SignedDecimal;
+use cosmwasm_std::{Empty, SignedDecimal};
 use cw_multi_test::Executor;
 
 use crate::contract_err;
 use ballast_clearinghouse::error::ContractError;
 
 fn markets(s: &Suite, limit: Option<u32>) -> Vec<NamedMarket> {
-    s.ch_query(&QueryMsg::Markets {
+    s.ch_query(&QueryMsg::Markets(Page {
         start_after: None,
         limit,
-    })
+    }))
     .unwrap()
 }
 
@@ -33,9 +33,7 @@ fn bad_37_owner_only_calls_by_anyone_else() {
             id: "X".into(),
             config: perp("BTC"),
         },
-        ExecuteMsg::SetRisk {
-            risk: ballast_testing::risk_config(None),
-        },
+        ExecuteMsg::SetRisk(ballast_testing::risk_config(None)),
     ];
     for msg in msgs {
         assert_eq!(
@@ -79,7 +77,8 @@ fn bad_37_two_step_ownership() {
         contract_err(s.ch_exec(&owner, &list, &[])),
         ContractError::Unauthorized {}
     );
-    let ownership: cw_ownable::Ownership<String> = s.ch_query(&QueryMsg::Ownership {}).unwrap();
+    let ownership: cw_ownable::Ownership<String> =
+        s.ch_query(&QueryMsg::Ownership(Empty {})).unwrap();
     assert_eq!(ownership.owner, Some(next.to_string()));
 }
 
@@ -134,7 +133,7 @@ fn bad_28_maintenance_at_or_above_initial_and_weights_outside_0_1() {
     let mut risk = ballast_testing::risk_config(Some("BTC"));
     risk.im_multiplier = SignedDecimal::percent(90);
     assert!(matches!(
-        contract_err(s.ch_exec(&owner, &ExecuteMsg::SetRisk { risk }, &[])),
+        contract_err(s.ch_exec(&owner, &ExecuteMsg::SetRisk(risk), &[])),
         ContractError::Risk(_)
     ));
     assert_eq!(markets(&s, None).len(), 2);
@@ -240,10 +239,10 @@ fn bad_43_pagination_limit_of_millions_is_capped() {
     assert_eq!(markets(&s, Some(5_000_000)).len(), 30);
     assert_eq!(markets(&s, None).len(), 10);
     let u: Vec<NamedUnderlying> = s
-        .ch_query(&QueryMsg::Underlyings {
+        .ch_query(&QueryMsg::Underlyings(Page {
             start_after: None,
             limit: Some(u32::MAX),
-        })
+        }))
         .unwrap();
     assert_eq!(u.len(), 2);
 }

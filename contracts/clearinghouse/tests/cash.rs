@@ -4,7 +4,7 @@
 use ballast_risk::model::{Instrument, OptionKind};
 use ballast_testing::{perp_config, risk_config, Suite, SETTLEMENT};
 use ballast_types::clearinghouse::{
-    AccountMode, ExecuteMsg, FundingResponse, PositionResponse, QueryMsg,
+    AccountMode, AccountSetup, ExecuteMsg, FundingResponse, PositionResponse, QueryMsg,
 };
 use ballast_types::order::Side::{Buy, Sell};
 use cosmwasm_std::{Decimal, Int128, SignedDecimal};
@@ -38,11 +38,7 @@ fn settlement(s: &Suite, t: usize) -> i128 {
 }
 
 fn positions(s: &Suite, t: usize) -> Vec<PositionResponse> {
-    s.ch_query(&QueryMsg::Positions {
-        owner: s.traders[t].to_string(),
-        sub_id: 0,
-    })
-    .unwrap()
+    s.positions(t, 0)
 }
 
 fn usdc(units: i128) -> SignedDecimal {
@@ -75,11 +71,7 @@ fn funding_moves_value_from_longs_to_shorts_and_sums_to_zero_minus_rounding() {
     // A trade 0.5 % over the index: the premium average takes 20 % of it, and the hourly
     // rate pays it away over 8 hours: 0.1 % / 8 = 0.0125 % an hour, longs paying.
     trade(&mut s, "BTC-PERP", "0.333", "60300", 1);
-    let f: FundingResponse = s
-        .ch_query(&QueryMsg::Funding {
-            market: "BTC-PERP".into(),
-        })
-        .unwrap();
+    let f: FundingResponse = s.market("BTC-PERP").funding.unwrap();
     assert_eq!(f.premium, SignedDecimal::permille(1));
     assert_eq!(f.rate, "0.000125".parse::<SignedDecimal>().unwrap());
     let (a0, b0) = (settlement(&s, ALICE), settlement(&s, BOB));
@@ -115,11 +107,7 @@ fn funding_moves_value_from_longs_to_shorts_and_sums_to_zero_minus_rounding() {
 
     // A trade under the index turns the premium negative: shorts pay longs.
     trade(&mut s, "BTC-PERP", "0.001", "57000", 2);
-    let f: FundingResponse = s
-        .ch_query(&QueryMsg::Funding {
-            market: "BTC-PERP".into(),
-        })
-        .unwrap();
+    let f: FundingResponse = s.market("BTC-PERP").funding.unwrap();
     assert!(f.rate < SignedDecimal::zero(), "rate {}", f.rate);
     s.advance(3600);
     s.feed(&PRICES);
@@ -168,11 +156,7 @@ fn future_expires_and_settles_at_the_first_fresh_price() {
     s.feed(&[("BTC", "64000"), ("ATOM", "10"), ("STATOM", "12")]);
     let r = s.crank("BTC-FUT").unwrap();
     assert_eq!(attr(&r, "settled"), "0");
-    let fixed: Option<Decimal> = s
-        .ch_query(&QueryMsg::ExpiryPrice {
-            market: "BTC-FUT".into(),
-        })
-        .unwrap();
+    let fixed: Option<Decimal> = s.market("BTC-FUT").expiry_price;
     assert_eq!(fixed, Some(Decimal::from_ratio(63_000u32, 1u32)));
 }
 
@@ -244,7 +228,11 @@ fn mode_change_only_when_it_keeps_initial_margin() {
     s.withdraw(ALICE, 0, SETTLEMENT, 96_000_000_000).unwrap();
     let set = |s: &mut Suite, mode: AccountMode| {
         let sender = s.traders[ALICE].clone();
-        s.ch_exec(&sender, &ExecuteMsg::SetMode { sub_id: 0, mode }, &[])
+        s.ch_exec(
+            &sender,
+            &ExecuteMsg::SetMode(AccountSetup { sub_id: 0, mode }),
+            &[],
+        )
     };
     let before = ledger(&s);
     assert!(matches!(
@@ -339,8 +327,7 @@ fn bad_26_volatility_of_zero_or_absurd_is_clamped_never_trusted() {
     let owner = s.owner.clone();
     let mut risk = risk_config(Some("BTC"));
     risk.max_vol = usdc(20);
-    s.ch_exec(&owner, &ExecuteMsg::SetRisk { risk }, &[])
-        .unwrap();
+    s.ch_exec(&owner, &ExecuteMsg::SetRisk(risk), &[]).unwrap();
     let above = s.margin(ALICE, 0).unwrap();
     assert!(above.initial_margin > at_max.initial_margin);
 }

@@ -1,5 +1,7 @@
 use ballast_testing::{Suite, GENESIS_BALANCE, SETTLEMENT};
-use ballast_types::clearinghouse::{AccountMode, CallbackMsg, ExecuteMsg, QueryMsg, ReceiveMsg};
+use ballast_types::clearinghouse::{
+    AccountMode, AccountRef, CallbackMsg, ExecuteMsg, Page, QueryMsg, ReceiveMsg, SubAccount,
+};
 use cosmwasm_std::{coin, to_json_binary, Int128, SignedDecimal, Uint128};
 use cw_multi_test::Executor;
 
@@ -126,11 +128,11 @@ fn bad_16_several_denoms_or_none() {
     let alice = s.traders[ALICE].clone();
     let two = [coin(1_000, SETTLEMENT), coin(1_000, "uatom")];
     assert!(matches!(
-        contract_err(s.ch_exec(&alice, &ExecuteMsg::Deposit { sub_id: 0 }, &two)),
+        contract_err(s.ch_exec(&alice, &ExecuteMsg::Deposit(SubAccount { sub_id: 0 }), &two)),
         ContractError::Payment(_)
     ));
     assert!(matches!(
-        contract_err(s.ch_exec(&alice, &ExecuteMsg::Deposit { sub_id: 0 }, &[])),
+        contract_err(s.ch_exec(&alice, &ExecuteMsg::Deposit(SubAccount { sub_id: 0 }), &[])),
         ContractError::Payment(_)
     ));
     assert_eq!(ledger(&s), before);
@@ -161,7 +163,7 @@ fn bad_18_cw20_receive_from_unlisted_token() {
     let msg = ExecuteMsg::Receive(cw20::Cw20ReceiveMsg {
         sender: s.traders[ALICE].to_string(),
         amount: Uint128::new(1_000_000),
-        msg: to_json_binary(&ReceiveMsg::Deposit { sub_id: 0 }).unwrap(),
+        msg: to_json_binary(&ReceiveMsg::Deposit(SubAccount { sub_id: 0 })).unwrap(),
     });
     assert_eq!(
         contract_err(s.ch_exec(&fake, &msg, &[])),
@@ -235,10 +237,10 @@ fn concentration_cap_limits_deposits() {
     let mut s = funded();
     let owner = s.owner.clone();
     let listed: Vec<ballast_types::clearinghouse::NamedCollateral> = s
-        .ch_query(&QueryMsg::Collaterals {
+        .ch_query(&QueryMsg::Collaterals(Page {
             start_after: None,
             limit: None,
-        })
+        }))
         .unwrap();
     let mut config = listed.into_iter().find(|c| c.id == "atom").unwrap().config;
     config.cap = Uint128::new(1_500_000_000);
@@ -280,10 +282,10 @@ fn bad_23_withdrawal_with_a_stale_oracle_is_refused() {
 fn bad_42_callback_invoked_by_an_outside_address() {
     let mut s = funded();
     let alice = s.traders[ALICE].clone();
-    let msg = ExecuteMsg::Callback(CallbackMsg::AssertInitialMargin {
+    let msg = ExecuteMsg::Callback(CallbackMsg::AssertInitialMargin(AccountRef {
         owner: alice.to_string(),
         sub_id: 0,
-    });
+    }));
     assert_eq!(
         contract_err(s.ch_exec(&alice, &msg, &[])),
         ContractError::CallbackNotFromSelf {

@@ -3,7 +3,7 @@
 //! debt; RELIABILITY 29, 30 and 33.
 
 use ballast_testing::{Suite, SETTLEMENT};
-use ballast_types::clearinghouse::{AccountMode, QueryMsg};
+use ballast_types::clearinghouse::AccountMode;
 use ballast_types::insurance::Tranche;
 use cosmwasm_std::{Int128, SignedDecimal};
 
@@ -78,12 +78,7 @@ fn liquidation_takes_the_smallest_part_that_restores_initial_margin() {
         "lost {lost}, penalty {penalty}"
     );
     // The smallest part: a lot 1 % smaller would not have done it (bisection to 2^-7).
-    let positions: Vec<ballast_types::clearinghouse::PositionResponse> = s
-        .ch_query(&QueryMsg::Positions {
-            owner: s.traders[CAROL].to_string(),
-            sub_id: 0,
-        })
-        .unwrap();
+    let positions = s.positions(CAROL, 0);
     assert_eq!(positions[0].size, taken);
     assert!(!s.lot(1).open && s.account(ALICE, 0).unwrap().lot.is_none());
     let losses = s.losses();

@@ -17,7 +17,7 @@ static CRANKS: AtomicUsize = AtomicUsize::new(0);
 static FUNDED: AtomicUsize = AtomicUsize::new(0);
 
 use ballast_testing::{Suite, SETTLEMENT};
-use ballast_types::clearinghouse::{AccountMode, PositionResponse, QueryMsg, SignedOrder};
+use ballast_types::clearinghouse::{AccountMode, SignedOrder};
 use ballast_types::order::Side::{Buy, Sell};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -192,13 +192,7 @@ impl World {
         // zero, short of it only by the floor of each account's cash.
         self.settlements += 3;
         let pending: i128 = (0..3)
-            .flat_map(|t| {
-                s.ch_query::<Vec<PositionResponse>>(&QueryMsg::Positions {
-                    owner: s.traders[t].to_string(),
-                    sub_id: 0,
-                })
-                .unwrap_or_default()
-            })
+            .flat_map(|t| s.positions(t, 0))
             .map(|p| p.pending.i128())
             .sum();
         let clearing = s.ledger_totals().clearing.i128();

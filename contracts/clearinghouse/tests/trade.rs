@@ -26,11 +26,7 @@ fn traders() -> Suite {
 }
 
 fn positions(s: &Suite, t: usize, sub_id: u32) -> Vec<PositionResponse> {
-    s.ch_query(&QueryMsg::Positions {
-        owner: s.traders[t].to_string(),
-        sub_id,
-    })
-    .unwrap()
+    s.positions(t, sub_id)
 }
 
 /// Everything a refused call must leave as it was.
@@ -108,9 +104,9 @@ fn full_trading_flow_positions_fees_and_equity() {
         (SignedDecimal::percent(50), usdc(60_000_000_000))
     );
     let status: OrderStatus = s
-        .ch_query(&QueryMsg::OrderStatus {
-            order: s.order(ALICE, 0, "BTC-PERP", Sell, "0.5", "66000", 2),
-        })
+        .ch_query(&QueryMsg::OrderStatus(
+            s.order(ALICE, 0, "BTC-PERP", Sell, "0.5", "66000", 2),
+        ))
         .unwrap();
     assert_eq!(
         status.filled,
@@ -282,9 +278,7 @@ fn bad_11_cancelled_order_or_nonce_below_the_minimum() {
     let alice = s.traders[ALICE].clone();
     // Only the owner may cancel.
     let bob = s.traders[BOB].clone();
-    let cancel = ExecuteMsg::CancelOrder {
-        order: taker.order.clone(),
-    };
+    let cancel = ExecuteMsg::CancelOrder(taker.order.clone());
     assert_eq!(
         contract_err(s.ch_exec(&bob, &cancel, &[])),
         ContractError::Unauthorized {}

@@ -1,15 +1,15 @@
 //! Starting lots (clearinghouse), bids, redos, the curve (owner).
 
 use cosmwasm_std::{
-    to_json_binary, Decimal, DepsMut, Env, Int128, MessageInfo, Response, SignedDecimal, Uint128,
-    WasmMsg,
+    to_json_binary, Decimal, Deps, DepsMut, Env, Int128, MessageInfo, Response, SignedDecimal,
+    Uint128, WasmMsg,
 };
 
 use ballast_types::auction::{CurveConfig, LotEvent, LotEventKind};
 use ballast_types::clearinghouse::{
-    ExecuteMsg as ClearinghouseMsg, QueryMsg as ClearinghouseQuery,
+    AccountRef, ExecuteMsg as ClearinghouseMsg, LotRef, LotResponse, LotValue,
+    QueryMsg as ClearinghouseQuery,
 };
-use ballast_types::liquidation::{AccountRef, LotValue};
 
 use crate::curve::{factor, price, validate};
 use crate::error::{ContractError, ContractResult};
@@ -39,14 +39,18 @@ pub fn active(deps: &DepsMut, lot: u64) -> ContractResult<Auction> {
     }
 }
 
-fn value_now(deps: &DepsMut, lot: u64) -> ContractResult<LotValue> {
+/// What remains of the lot, valued by the clearinghouse at fresh prices now.
+pub fn value_now(deps: Deps, lot: u64) -> ContractResult<LotValue> {
     let config = CONFIG.load(deps.storage)?;
-    deps.querier
+    let r: LotResponse = deps
+        .querier
         .query_wasm_smart(
             &config.clearinghouse,
-            &ClearinghouseQuery::LotValue { id: lot },
+            &ClearinghouseQuery::Lot(LotRef { id: lot }),
         )
-        .map_err(|e| ContractError::Valuation(e.to_string()))
+        .map_err(|e| ContractError::Valuation(e.to_string()))?;
+    r.value
+        .ok_or_else(|| ContractError::Valuation("no fresh price for the lot".into()))
 }
 
 pub fn start_lot(
@@ -105,7 +109,7 @@ pub fn bid(
     if over {
         return Err(ContractError::NeedsRedo { lot });
     }
-    let v = value_now(&deps, lot)?;
+    let v = value_now(deps.as_ref(), lot)?;
     let whole = price(v.value, v.gross, f)?;
     if whole > max_price {
         return Err(ContractError::AboveMaxPrice {
@@ -168,7 +172,7 @@ pub fn redo(mut deps: DepsMut, env: Env, info: MessageInfo, lot: u64) -> Contrac
     if !over {
         return Err(ContractError::StillRunning { lot });
     }
-    let v = value_now(&deps, lot)?;
+    let v = value_now(deps.as_ref(), lot)?;
     a.started = env.block.time.seconds();
     a.start_value = v.value;
     a.start_gross = v.gross;

@@ -4,12 +4,11 @@ use cosmwasm_std::{Deps, Env, Order};
 use cw_storage_plus::Bound;
 
 use ballast_types::auction::{ConfigResponse, LotEvent, LotStatus};
-use ballast_types::clearinghouse::QueryMsg as ClearinghouseQuery;
-use ballast_types::liquidation::LotValue;
 use ballast_types::pagination::page_limit;
 
 use crate::curve::{factor, price};
 use crate::error::{ContractError, ContractResult};
+use crate::execute::value_now;
 use crate::state::{Auction, ACTIVE, CONFIG, HISTORY, LOTS};
 
 pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
@@ -22,15 +21,9 @@ pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
 
 fn status(deps: Deps, env: &Env, lot: u64, a: Auction) -> ContractResult<LotStatus> {
     let (f, over) = factor(&a.curve, env.block.time.seconds().saturating_sub(a.started))?;
-    let config = CONFIG.load(deps.storage)?;
     // No price when the lot is finished or the clearinghouse cannot value it now.
     let price = match a.active {
-        true => deps
-            .querier
-            .query_wasm_smart::<LotValue>(
-                &config.clearinghouse,
-                &ClearinghouseQuery::LotValue { id: lot },
-            )
+        true => value_now(deps, lot)
             .ok()
             .and_then(|v| price(v.value, v.gross, f).ok()),
         false => None,

@@ -12,9 +12,7 @@ use ballast_risk::model::Instrument;
 use ballast_risk::model::MarginReport;
 use ballast_testing::perp_config;
 use ballast_testing::{Suite, SETTLEMENT};
-use ballast_types::clearinghouse::{
-    AccountMode, ExecuteMsg, FundingResponse, PositionResponse, QueryMsg,
-};
+use ballast_types::clearinghouse::{AccountMode, ExecuteMsg};
 use ballast_types::order::Side::{Buy, Sell};
 use cosmwasm_std::SignedDecimal;
 
@@ -164,19 +162,12 @@ fn main() {
         let p = btc.to_string();
         s.feed(&[("BTC", p.as_str()), ("ATOM", "9.5"), ("STATOM", "11.4")]);
         s.crank("BTC-PERP").expect("crank perp");
-        let f: FundingResponse = s
-            .ch_query(&QueryMsg::Funding {
-                market: "BTC-PERP".into(),
-            })
-            .expect("funding");
+        let f = s.market("BTC-PERP").funding.expect("a perp has funding");
         let pending = |t: usize| -> f64 {
-            let ps: Vec<PositionResponse> = s
-                .ch_query(&QueryMsg::Positions {
-                    owner: s.traders[t].to_string(),
-                    sub_id: 0,
-                })
-                .expect("positions");
-            ps.iter().map(|p| p.pending.i128() as f64 / 1e6).sum()
+            s.positions(t, 0)
+                .iter()
+                .map(|p| p.pending.i128() as f64 / 1e6)
+                .sum()
         };
         println!(
             "   {hour:>4}  {btc}  {:>9.5} %  {:>10.2}   {:>12.2}   {:>11.2}",

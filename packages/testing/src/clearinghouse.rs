@@ -4,11 +4,12 @@
 
 use ballast_risk::model::{Fractions, Instrument};
 use ballast_types::clearinghouse::{
-    AccountMode, AccountResponse, AssetInfo, CollateralConfig, CollateralLinkConfig, ExecuteMsg,
-    FundingConfig, InstantiateMsg, LedgerResponse, MarketConfig, NamedCollateral, QueryMsg,
-    ReceiveMsg, RiskConfig, UnderlyingConfig,
+    AccountMode, AccountRef, AccountResponse, AccountSetup, AssetInfo, CollateralConfig,
+    CollateralLinkConfig, ExecuteMsg, FundingConfig, InstantiateMsg, MarketConfig, MarketRef,
+    MarketResponse, NamedCollateral, Page, PositionResponse, QueryMsg, ReceiveMsg, RiskConfig,
+    SubAccount, TotalsResponse, UnderlyingConfig,
 };
-use cosmwasm_std::{coin, to_json_binary, Addr, SignedDecimal, StdResult, Uint128};
+use cosmwasm_std::{coin, to_json_binary, Addr, Empty, SignedDecimal, StdResult, Uint128};
 use cw_multi_test::{AppResponse, ContractWrapper, Executor};
 
 use crate::{AnyResult, Suite};
@@ -188,9 +189,7 @@ impl Suite {
                 name: "ATOM".into(),
                 config: underlying_config("ATOM", "0.05"),
             },
-            ExecuteMsg::SetRisk {
-                risk: risk_config(Some("BTC")),
-            },
+            ExecuteMsg::SetRisk(risk_config(Some("BTC"))),
             ExecuteMsg::SetMarket {
                 id: "BTC-PERP".into(),
                 config: perp_config("BTC", "0.05", "0.03"),
@@ -266,7 +265,11 @@ impl Suite {
         mode: AccountMode,
     ) -> AnyResult<AppResponse> {
         let t = self.traders[trader].clone();
-        self.ch_exec(&t, &ExecuteMsg::CreateAccount { sub_id, mode }, &[])
+        self.ch_exec(
+            &t,
+            &ExecuteMsg::CreateAccount(AccountSetup { sub_id, mode }),
+            &[],
+        )
     }
 
     /// Native deposit of `amount` base units of `denom`.
@@ -278,7 +281,11 @@ impl Suite {
         denom: &str,
     ) -> AnyResult<AppResponse> {
         let t = self.traders[trader].clone();
-        self.ch_exec(&t, &ExecuteMsg::Deposit { sub_id }, &[coin(amount, denom)])
+        self.ch_exec(
+            &t,
+            &ExecuteMsg::Deposit(SubAccount { sub_id }),
+            &[coin(amount, denom)],
+        )
     }
 
     /// cw20 stATOM deposit through `Send`.
@@ -293,7 +300,7 @@ impl Suite {
         let msg = cw20::Cw20ExecuteMsg::Send {
             contract: ch.to_string(),
             amount: Uint128::new(amount),
-            msg: to_json_binary(&ReceiveMsg::Deposit { sub_id }).expect("hook"),
+            msg: to_json_binary(&ReceiveMsg::Deposit(SubAccount { sub_id })).expect("hook"),
         };
         self.app.execute_contract(t, token, &msg, &[])
     }
@@ -315,15 +322,28 @@ impl Suite {
     }
 
     pub fn account(&self, trader: usize, sub_id: u32) -> StdResult<AccountResponse> {
-        self.ch_query(&QueryMsg::Account {
+        self.ch_query(&QueryMsg::Account(AccountRef {
             owner: self.traders[trader].to_string(),
             sub_id,
-        })
+        }))
     }
 
-    /// Fees and the clearing balance.
-    pub fn ledger_totals(&self) -> LedgerResponse {
-        self.ch_query(&QueryMsg::Ledger {}).expect("ledger")
+    /// A trader's positions (from the account query).
+    pub fn positions(&self, trader: usize, sub_id: u32) -> Vec<PositionResponse> {
+        self.account(trader, sub_id).expect("account").positions
+    }
+
+    /// A market's configuration and state.
+    pub fn market(&self, id: &str) -> MarketResponse {
+        self.ch_query(&QueryMsg::Market(MarketRef {
+            market: id.to_string(),
+        }))
+        .expect("market")
+    }
+
+    /// Fees, the clearing balance and the liquidation figures.
+    pub fn ledger_totals(&self) -> TotalsResponse {
+        self.ch_query(&QueryMsg::Totals(Empty {})).expect("ledger")
     }
 
     /// Anyone cranks `market` (a page of 30 holders for an expired market).
@@ -339,10 +359,10 @@ impl Suite {
     /// Anyone settles a trader's pending funding and expired positions.
     pub fn settle_account(&mut self, trader: usize, sub_id: u32) -> AnyResult<AppResponse> {
         let keeper = self.owner.clone();
-        let msg = ExecuteMsg::SettleAccount {
+        let msg = ExecuteMsg::SettleAccount(AccountRef {
             owner: self.traders[trader].to_string(),
             sub_id,
-        };
+        });
         self.ch_exec(&keeper, &msg, &[])
     }
 
@@ -351,10 +371,10 @@ impl Suite {
         trader: usize,
         sub_id: u32,
     ) -> StdResult<ballast_risk::model::MarginReport> {
-        self.ch_query(&QueryMsg::Margin {
+        self.ch_query(&QueryMsg::Margin(AccountRef {
             owner: self.traders[trader].to_string(),
             sub_id,
-        })
+        }))
     }
 
     /// Every account of every trader (all pages).
@@ -413,10 +433,10 @@ impl Suite {
             "stATOM tokens vs ledger"
         );
         let listed: Vec<NamedCollateral> = self
-            .ch_query(&QueryMsg::Collaterals {
+            .ch_query(&QueryMsg::Collaterals(Page {
                 start_after: None,
                 limit: None,
-            })
+            }))
             .expect("collaterals");
         for c in listed {
             assert_eq!(c.total, Uint128::new(held(&c.id)), "cap total of {}", c.id);

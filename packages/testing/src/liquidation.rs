@@ -6,11 +6,12 @@ use ballast_types::auction::{
     LotStatus, QueryMsg as AuctionQuery,
 };
 use ballast_types::clearinghouse::{AccountMode, ExecuteMsg};
+use ballast_types::clearinghouse::{AccountRef, LotRef, LotResponse};
 use ballast_types::insurance::{
     ExecuteMsg as InsuranceExecute, InstantiateMsg as InsuranceInstantiate,
     QueryMsg as InsuranceQuery, Tranche, TrancheResponse,
 };
-use ballast_types::liquidation::{LiquidationConfig, LossesResponse, LotResponse};
+use ballast_types::liquidation::{LiquidationConfig, LossesResponse};
 use ballast_types::order::Side::{Buy, Sell};
 use cosmwasm_std::{coin, Addr, Decimal, SignedDecimal, Uint128};
 use cw_multi_test::{AppResponse, ContractWrapper, Executor};
@@ -108,7 +109,7 @@ impl Suite {
             )
             .expect("instantiate insurance pool");
         let config = liquidation_config(&auction, &insurance);
-        s.ch_exec(&owner, &ExecuteMsg::SetLiquidation { config }, &[])
+        s.ch_exec(&owner, &ExecuteMsg::SetLiquidation(config), &[])
             .expect("set liquidation");
         let keeper = s.app.api().addr_make("keeper");
         s.waterfall = Some(Waterfall {
@@ -171,10 +172,10 @@ impl Suite {
     /// The keeper liquidates a trader's account.
     pub fn liquidate(&mut self, trader: usize, sub_id: u32) -> AnyResult<AppResponse> {
         let keeper = self.waterfall().keeper.clone();
-        let msg = ExecuteMsg::Liquidate {
+        let msg = ExecuteMsg::Liquidate(AccountRef {
             owner: self.traders[trader].to_string(),
             sub_id,
-        };
+        });
         self.ch_exec(&keeper, &msg, &[])
     }
 
@@ -229,13 +230,12 @@ impl Suite {
     }
 
     pub fn lot(&self, id: u64) -> LotResponse {
-        self.ch_query(&ballast_types::clearinghouse::QueryMsg::Lot { id })
+        self.ch_query(&ballast_types::clearinghouse::QueryMsg::Lot(LotRef { id }))
             .expect("lot")
     }
 
     pub fn losses(&self) -> LossesResponse {
-        self.ch_query(&ballast_types::clearinghouse::QueryMsg::Losses {})
-            .expect("losses")
+        self.ledger_totals().losses
     }
 
     pub fn tranches(&self) -> Vec<TrancheResponse> {

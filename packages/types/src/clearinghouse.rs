@@ -7,7 +7,11 @@
 
 use ballast_risk::model::{Fractions, Instrument};
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Binary, Decimal, HexBinary, Int128, SignedDecimal, Uint128};
+use cosmwasm_std::{Binary, Decimal, Empty, HexBinary, Int128, SignedDecimal, Uint128};
+
+pub use crate::liquidation::{
+    AccountRef, LiquidationConfig, LossesResponse, LotCollateral, LotPosition, LotValue,
+};
 use cw20::Cw20ReceiveMsg;
 
 #[cw_serde]
@@ -138,6 +142,39 @@ pub enum AccountMode {
     Portfolio,
 }
 
+/// One of the sender's sub-accounts.
+#[cw_serde]
+pub struct SubAccount {
+    pub sub_id: u32,
+}
+
+/// A sub-account and the margin mode it is opened with or changed to.
+#[cw_serde]
+pub struct AccountSetup {
+    pub sub_id: u32,
+    pub mode: AccountMode,
+}
+
+/// A page of a list in key order: items after `start_after`, at most `limit` (≤ 30).
+#[cw_serde]
+pub struct Page {
+    pub start_after: Option<String>,
+    pub limit: Option<u32>,
+}
+
+#[cw_serde]
+pub struct MarketRef {
+    pub market: String,
+}
+
+#[cw_serde]
+pub struct LotRef {
+    pub id: u64,
+}
+
+// Variants that take the same fields share one argument type (newtype variants): the JSON
+// is the same as a struct variant's, and the contract carries one deserializer per type
+// instead of one per variant — which keeps the wasm under its size limit.
 #[cw_serde]
 pub enum ExecuteMsg {
     /// Owner: list or update an underlying.
@@ -152,6 +189,13 @@ pub enum ExecuteMsg {
     },
     /// Owner: list or update a market (its underlying and instrument cannot change).
     SetMarket { id: String, config: MarketConfig },
+    /// Owner: replace the engine-wide risk parameters.
+    SetRisk(RiskConfig),
+    /// Owner: replace the funding parameters (accrual so far is kept at the old rate only
+    /// up to each market's last update; crank the perps first to close that window).
+    SetFunding(FundingConfig),
+    /// Owner: where lots go, who covers deficits, the penalty and keeper tips.
+    SetLiquidation(LiquidationConfig),
     /// Settle two crossing signed orders (anyone may submit: matchers, keepers). `size` is
     /// filled at `price`, which must satisfy both limits; fees are charged; both accounts
     /// must be at or above initial margin afterwards.
@@ -162,51 +206,16 @@ pub enum ExecuteMsg {
         price: Decimal,
     },
     /// Cancel one of the sender's orders (by its content; its hash is recorded).
-    CancelOrder { order: crate::order::Order },
+    CancelOrder(crate::order::Order),
     /// Cancel every order of the sender's account with a nonce below `min_nonce`.
     SetMinNonce { sub_id: u32, min_nonce: u64 },
-    /// Owner: replace the engine-wide risk parameters.
-    SetRisk { risk: RiskConfig },
-    /// Owner: replace the funding parameters (accrual so far is kept at the old rate only
-    /// up to each market's last update; crank the perps first to close that window).
-    SetFunding { funding: FundingConfig },
     /// Open the sender's account `sub_id` with a margin mode.
-    CreateAccount { sub_id: u32, mode: AccountMode },
+    CreateAccount(AccountSetup),
     /// Change the margin mode of the sender's account; it must stay at or above initial
     /// margin in the new mode, and an isolated account may hold only its own market.
-    SetMode { sub_id: u32, mode: AccountMode },
-    /// Anyone (keepers): bring a market up to date. A perp accrues funding to now. A dated
-    /// market past expiry fixes its settlement price (the first fresh oracle price at or
-    /// after expiry) and cash-settles up to `limit` (≤ 30) of its holders; call again
-    /// until `remaining` is 0. Accounts also settle themselves whenever they are touched.
-    Crank { market: String, limit: Option<u32> },
-    /// Owner: where lots go, who covers deficits, the penalty and keeper tips.
-    SetLiquidation {
-        config: crate::liquidation::LiquidationConfig,
-    },
-    /// Anyone (keepers), when the account's equity is below maintenance margin at fresh
-    /// prices: takes the smallest part of it (positions and collateral, the largest
-    /// reduction of initial margin per unit of value first) that would leave it at or above
-    /// initial margin if sold at the mark — all of it when nothing less does —, charges the
-    /// penalty, pays the caller the keeper tip, and hands the lot to the auction.
-    Liquidate { owner: String, sub_id: u32 },
-    /// Auction only: move `fraction` of what remains of `lot` to the bidder's account, which
-    /// pays `payment` (negative: receives) to the liquidated account; the bidder must be at
-    /// or above initial margin afterwards. When the lot is emptied and the account has
-    /// nothing left but a negative balance, the insurance pool covers what it can.
-    AuctionFill {
-        lot: u64,
-        bidder: crate::liquidation::AccountRef,
-        fraction: Decimal,
-        payment: Int128,
-    },
-    /// Auction only: pay `keeper` the redo tip, charged to the lot's account.
-    AuctionTip { lot: u64, keeper: String },
-    /// Anyone: settle an account's pending funding and expired positions into its
-    /// settlement balance (equity does not change; the margin report already counts them).
-    SettleAccount { owner: String, sub_id: u32 },
+    SetMode(AccountSetup),
     /// Deposit the attached native coin (exactly one listed denom) into the sender's account.
-    Deposit { sub_id: u32 },
+    Deposit(SubAccount),
     /// cw20 deposit: `msg` is a [`ReceiveMsg`]; only a listed cw20 collateral may call.
     Receive(Cw20ReceiveMsg),
     /// Withdraw collateral to the sender; the account must stay at or above initial margin.
@@ -215,6 +224,32 @@ pub enum ExecuteMsg {
         collateral: String,
         amount: Uint128,
     },
+    /// Anyone (keepers): bring a market up to date. A perp accrues funding to now. A dated
+    /// market past expiry fixes its settlement price (the first fresh oracle price at or
+    /// after expiry) and cash-settles up to `limit` (≤ 30) of its holders; call again
+    /// until `remaining` is 0. Accounts also settle themselves whenever they are touched.
+    Crank { market: String, limit: Option<u32> },
+    /// Anyone: settle an account's pending funding and expired positions into its
+    /// settlement balance (equity does not change; the margin report already counts them).
+    SettleAccount(AccountRef),
+    /// Anyone (keepers), when the account's equity is below maintenance margin at fresh
+    /// prices: takes the smallest part of it (positions and collateral, the largest
+    /// reduction of initial margin per unit of value first) that would leave it at or above
+    /// initial margin if sold at the mark — all of it when nothing less does —, charges the
+    /// penalty, pays the caller the keeper tip, and hands the lot to the auction.
+    Liquidate(AccountRef),
+    /// Auction only: move `fraction` of what remains of `lot` to the bidder's account, which
+    /// pays `payment` (negative: receives) to the liquidated account; the bidder must be at
+    /// or above initial margin afterwards. When the lot is emptied and the account has
+    /// nothing left but a negative balance, the insurance pool covers what it can.
+    AuctionFill {
+        lot: u64,
+        bidder: AccountRef,
+        fraction: Decimal,
+        payment: Int128,
+    },
+    /// Auction only: pay `keeper` the redo tip, charged to the lot's account.
+    AuctionTip { lot: u64, keeper: String },
     /// Two-step ownership transfer (cw-ownable): the owner proposes, the new owner accepts.
     UpdateOwnership(cw_ownable::Action),
     /// Internal: callbacks the contract sends itself; any other sender is refused.
@@ -223,13 +258,13 @@ pub enum ExecuteMsg {
 
 #[cw_serde]
 pub enum ReceiveMsg {
-    Deposit { sub_id: u32 },
+    Deposit(SubAccount),
 }
 
 #[cw_serde]
 pub enum CallbackMsg {
     /// The account must be at or above initial margin after the user's actions.
-    AssertInitialMargin { owner: String, sub_id: u32 },
+    AssertInitialMargin(AccountRef),
 }
 
 #[cw_serde]
@@ -239,27 +274,22 @@ pub struct MigrateMsg {}
 #[derive(QueryResponses)]
 pub enum QueryMsg {
     #[returns(ConfigResponse)]
-    Config {},
+    Config(Empty),
     #[returns(cw_ownable::Ownership<String>)]
-    Ownership {},
+    Ownership(Empty),
     /// Paginated in name order (limit ≤ 30).
     #[returns(Vec<NamedUnderlying>)]
-    Underlyings {
-        start_after: Option<String>,
-        limit: Option<u32>,
-    },
+    Underlyings(Page),
     #[returns(Vec<NamedCollateral>)]
-    Collaterals {
-        start_after: Option<String>,
-        limit: Option<u32>,
-    },
+    Collaterals(Page),
     #[returns(Vec<NamedMarket>)]
-    Markets {
-        start_after: Option<String>,
-        limit: Option<u32>,
-    },
+    Markets(Page),
+    /// A market's configuration and state: open interest, funding, expiry price.
+    #[returns(MarketResponse)]
+    Market(MarketRef),
+    /// An account: balances, collateral, positions with what they would settle.
     #[returns(AccountResponse)]
-    Account { owner: String, sub_id: u32 },
+    Account(AccountRef),
     /// An owner's accounts in sub-id order.
     #[returns(Vec<AccountResponse>)]
     Accounts {
@@ -267,24 +297,15 @@ pub enum QueryMsg {
         start_after: Option<u32>,
         limit: Option<u32>,
     },
-    /// The account's positions, in market order.
-    #[returns(Vec<PositionResponse>)]
-    Positions { owner: String, sub_id: u32 },
     /// How much of an order has been filled, and whether it is cancelled.
     #[returns(OrderStatus)]
-    OrderStatus { order: crate::order::Order },
-    /// Fees collected and the clearing balance (settlement base units).
-    #[returns(LedgerResponse)]
-    Ledger {},
-    /// A perp's funding state, accrued to now at the current oracle index.
-    #[returns(FundingResponse)]
-    Funding { market: String },
-    /// A dated market's settlement price, once fixed after expiry.
-    #[returns(Option<Decimal>)]
-    ExpiryPrice { market: String },
+    OrderStatus(crate::order::Order),
+    /// Fees, the clearing balance and the liquidation figures, protocol-wide.
+    #[returns(TotalsResponse)]
+    Totals(Empty),
     /// The account's full margin report at fresh oracle prices.
     #[returns(ballast_risk::model::MarginReport)]
-    Margin { owner: String, sub_id: u32 },
+    Margin(AccountRef),
     /// The report as it would be after withdrawing `amount` of `collateral` (no state change).
     #[returns(ballast_risk::model::MarginReport)]
     WhatIfWithdraw {
@@ -293,15 +314,6 @@ pub enum QueryMsg {
         collateral: String,
         amount: Uint128,
     },
-    /// A liquidation lot.
-    #[returns(crate::liquidation::LotResponse)]
-    Lot { id: u64 },
-    /// What remains of a lot, valued now.
-    #[returns(crate::liquidation::LotValue)]
-    LotValue { id: u64 },
-    /// Protocol-wide liquidation and bad-debt figures.
-    #[returns(crate::liquidation::LossesResponse)]
-    Losses {},
     /// The report as it would be after a fill of signed `size` (> 0 buys) at `price`,
     /// taker fee included (no state change).
     #[returns(ballast_risk::model::MarginReport)]
@@ -312,16 +324,32 @@ pub enum QueryMsg {
         size: SignedDecimal,
         price: Decimal,
     },
+    /// A liquidation lot, valued now when the oracle allows.
+    #[returns(LotResponse)]
+    Lot(LotRef),
 }
 
 #[cw_serde]
-pub struct LedgerResponse {
-    /// Fees collected plus the rounding of every trade.
+pub struct TotalsResponse {
+    /// Fees collected plus the rounding of every trade, and the penalties' protocol share.
     pub fees: Uint128,
     /// Funding and expiry cash that one side has settled and the other not yet (may be
     /// negative while shorts have collected before longs paid); once every account has
     /// settled, only the rounding in the protocol's favour (≥ 0) is left.
     pub clearing: Int128,
+    pub losses: LossesResponse,
+}
+
+#[cw_serde]
+pub struct MarketResponse {
+    pub id: String,
+    pub config: MarketConfig,
+    /// Sum of long sizes, units of the underlying.
+    pub open_interest: Decimal,
+    /// Perps: the funding state as of its last update (a trade or a crank).
+    pub funding: Option<FundingResponse>,
+    /// Dated markets: the settlement price, once fixed after expiry.
+    pub expiry_price: Option<Decimal>,
 }
 
 #[cw_serde]
@@ -331,7 +359,7 @@ pub struct FundingResponse {
     pub cumulative: SignedDecimal,
     /// Average premium of trades over the index (fraction).
     pub premium: SignedDecimal,
-    /// Current rate per period (fraction of the index), after the clamp.
+    /// Rate per period (fraction of the index), after the clamp.
     pub rate: SignedDecimal,
     /// Time (seconds) `cumulative` is accrued to.
     pub updated: u64,
@@ -405,6 +433,22 @@ pub struct AccountResponse {
     pub settlement: Int128,
     /// Non-settlement collateral, in collateral-id order.
     pub collateral: Vec<Holding>,
+    /// Positions in market order.
+    pub positions: Vec<PositionResponse>,
     /// The open liquidation lot that freezes the account, if any.
     pub lot: Option<u64>,
+}
+
+/// A liquidation lot and, when the oracle can price it now, its value.
+#[cw_serde]
+pub struct LotResponse {
+    pub id: u64,
+    pub account: AccountRef,
+    pub positions: Vec<LotPosition>,
+    pub collateral: Vec<LotCollateral>,
+    /// What the account owed (negative settlement after the penalty) when the lot was made.
+    pub debt: Uint128,
+    /// False once everything has been taken.
+    pub open: bool,
+    pub value: Option<LotValue>,
 }

@@ -46,18 +46,6 @@ pub struct LiquidationConfig {
     pub redo_tip: Uint128,
 }
 
-#[cw_serde]
-pub struct LotResponse {
-    pub id: u64,
-    pub account: AccountRef,
-    pub positions: Vec<LotPosition>,
-    pub collateral: Vec<LotCollateral>,
-    /// What the account owed (negative settlement after the penalty) when the lot was made.
-    pub debt: Uint128,
-    /// False once everything has been taken.
-    pub open: bool,
-}
-
 /// A lot's value now, in settlement base units, at the oracle's fresh prices (options at
 /// their Black-76 marks).
 #[cw_serde]

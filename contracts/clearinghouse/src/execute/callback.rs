@@ -5,7 +5,7 @@ use cosmwasm_std::{
     WasmMsg,
 };
 
-use ballast_types::clearinghouse::{AssetInfo, CallbackMsg};
+use ballast_types::clearinghouse::{AccountRef, AssetInfo, CallbackMsg};
 
 use crate::error::{ContractError, ContractResult};
 use crate::margin::account_report;
@@ -22,7 +22,7 @@ pub fn callback(
         });
     }
     match msg {
-        CallbackMsg::AssertInitialMargin { owner, sub_id } => {
+        CallbackMsg::AssertInitialMargin(AccountRef { owner, sub_id }) => {
             let owner = deps.api.addr_validate(&owner)?;
             let report = account_report(deps.as_ref(), &env, &owner, sub_id)?;
             if report.equity < report.initial_margin {
@@ -53,10 +53,10 @@ enum SelfMsg<'a> {
 /// The self-callback that requires the account to be at or above initial margin once the
 /// user's actions (and their transfers) have run.
 pub fn assert_initial_margin(env: &Env, owner: &Addr, sub_id: u32) -> ContractResult<WasmMsg> {
-    let msg = CallbackMsg::AssertInitialMargin {
+    let msg = CallbackMsg::AssertInitialMargin(AccountRef {
         owner: owner.to_string(),
         sub_id,
-    };
+    });
     Ok(WasmMsg::Execute {
         contract_addr: env.contract.address.to_string(),
         msg: to_json_binary(&SelfMsg::Callback(&msg))?,
@@ -104,11 +104,12 @@ mod tests {
         let WasmMsg::Execute { msg, .. } = assert_initial_margin(&env, &owner, 7).unwrap() else {
             panic!("not an execute")
         };
-        let full =
-            ballast_types::clearinghouse::ExecuteMsg::Callback(CallbackMsg::AssertInitialMargin {
+        let full = ballast_types::clearinghouse::ExecuteMsg::Callback(
+            CallbackMsg::AssertInitialMargin(AccountRef {
                 owner: "owner".into(),
                 sub_id: 7,
-            });
+            }),
+        );
         assert_eq!(msg, to_json_binary(&full).unwrap());
         let asset = AssetInfo::Cw20 {
             address: "token".into(),

@@ -6,7 +6,7 @@ use cosmwasm_std::{
 };
 use cw20::Cw20ReceiveMsg;
 
-use ballast_types::clearinghouse::{AssetInfo, ReceiveMsg};
+use ballast_types::clearinghouse::{AssetInfo, ReceiveMsg, SubAccount};
 
 use crate::error::{ContractError, ContractResult};
 use crate::execute::callback;
@@ -87,7 +87,7 @@ pub fn receive(
         _ => return Err(ContractError::UnlistedToken { token }),
     };
     let owner = deps.api.addr_validate(&msg.sender)?;
-    let ReceiveMsg::Deposit { sub_id } = from_json(&msg.msg)?;
+    let ReceiveMsg::Deposit(SubAccount { sub_id }) = from_json(&msg.msg)?;
     ensure_account(&deps, &owner, sub_id)?;
     credit(&mut deps, &owner, sub_id, Some(&id), msg.amount)?;
     Ok(Response::new()

@@ -11,7 +11,6 @@ use cosmwasm_std::{
 };
 use serde::{Deserialize, Serialize};
 
-use ballast_types::auction::ExecuteMsg as AuctionMsg;
 use ballast_types::clearinghouse::AccountMode;
 use ballast_types::liquidation::{
     AccountRef, LiquidationConfig, LotCollateral, LotPosition, LotValue,
@@ -354,7 +353,7 @@ pub fn liquidate(
     let value = lot_value(deps.as_ref(), &env, &config, &lot)?;
     let start = WasmMsg::Execute {
         contract_addr: liq.auction.clone(),
-        msg: to_json_binary(&AuctionMsg::StartLot {
+        msg: to_json_binary(&AuctionStart::StartLot {
             lot: id,
             value: value.value,
             gross: value.gross,
@@ -572,6 +571,19 @@ pub fn auction_fill(
     }
     LOTS.save(deps.storage, id, &lot)?;
     Ok(response)
+}
+
+/// `{"start_lot": {…}}` of the auction, serialized on its own (the auction's whole message
+/// enum would bring its curve and ownership serializers into this contract).
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+enum AuctionStart {
+    StartLot {
+        lot: u64,
+        value: SignedDecimal,
+        gross: SignedDecimal,
+        debt: Uint128,
+    },
 }
 
 /// `{"cover_shortfall": {"amount": …}}` and `{"tranches": {}}` of the insurance pool,
