@@ -4,6 +4,7 @@
 
 mod admin;
 mod cash;
+mod crash;
 mod funds;
 mod liquidation;
 mod sequences;

@@ -35,7 +35,7 @@ pub fn curve_config() -> CurveConfig {
     }
 }
 
-/// 1 % penalty, 5 USDC keeper tip, 1 USDC redo tip.
+/// 1 % penalty, 5 USDC keeper tip, 1 USDC redo tip; lots sized for a 5 % discount.
 pub fn liquidation_config(auction: &Addr, insurance: &Addr) -> LiquidationConfig {
     LiquidationConfig {
         auction: auction.to_string(),
@@ -43,6 +43,7 @@ pub fn liquidation_config(auction: &Addr, insurance: &Addr) -> LiquidationConfig
         penalty: Decimal::percent(1),
         keeper_tip: Uint128::new(5_000_000),
         redo_tip: Uint128::new(1_000_000),
+        sizing_discount: Decimal::percent(5),
     }
 }
 

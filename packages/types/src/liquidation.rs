@@ -44,6 +44,11 @@ pub struct LiquidationConfig {
     pub keeper_tip: Uint128,
     /// Paid to whoever restarts a stale auction (`Redo`), charged to the account.
     pub redo_tip: Uint128,
+    /// The discount to the mark a lot is sized for (≤ 0.5): the part taken must leave the
+    /// account at or above initial margin even when sold this far below the mark, so one
+    /// auction usually suffices (at 0 a lot sold at any discount leaves the account short
+    /// again and a second liquidation takes more).
+    pub sizing_discount: Decimal,
 }
 
 /// A lot's value now, in settlement base units, at the oracle's fresh prices (options at

@@ -152,6 +152,12 @@ pub fn set_liquidation(
             reason: "at most 0.1".into(),
         });
     }
+    if liquidation.sizing_discount > Decimal::percent(50) {
+        return Err(ContractError::InvalidConfig {
+            what: "liquidation.sizing_discount".into(),
+            reason: "at most 0.5".into(),
+        });
+    }
     CONFIG.update(deps.storage, |mut c| -> ContractResult<_> {
         c.liquidation = Some(liquidation);
         Ok(c)

@@ -154,7 +154,7 @@ fn penalty(liq: &LiquidationConfig, gross: SignedDecimal) -> ContractResult<Uint
 }
 
 /// The smallest part of the account that leaves it at or above initial margin if sold at
-/// the mark with the penalty paid, taking the parts that cut initial margin the most per
+/// the mark less `sizing_discount` with the penalty paid, taking the parts that cut initial margin the most per
 /// unit of value first; everything when nothing less does. Returns the parts and their
 /// gross value.
 fn choose_lot(
@@ -211,8 +211,13 @@ fn choose_lot(
             0,
         )
         .map_err(|_| ContractError::Overflow("penalty"))?;
+        // The auction is expected to clear below the mark: size the lot for that too.
+        let discount = gross
+            .checked_mul(crate::margin::decimal(liq.sizing_discount)?)
+            .map_err(|_| ContractError::Overflow("discount"))?;
         let left = equity
             .checked_sub(fee)
+            .and_then(|e| e.checked_sub(discount))
             .map_err(|_| ContractError::Overflow("equity"))?;
         Ok(left >= im_without(deps, env, owner, sub_id, taken)?)
     };
