@@ -1,0 +1,404 @@
+//! Random sequences through the whole loss waterfall — deposits, signed trades, price moves
+//! (crashes of up to 30 % in one update), waits, withdrawals, liquidations, bids, redos,
+//! insurance deposits and withdrawal requests — with invariants I1–I7 of
+//! ../shared/RELIABILITY.md checked after every step:
+//! I1 conservation (clearinghouse ledger, insurance pool, auction holds nothing, every uusdc
+//! on the chain), I2 no withdrawal below IM, I3 MM ≤ IM, I4 liquidation only below MM with
+//! the penalty within its cap, I5 bad debt explicit (pool covers = clearinghouse's covered;
+//! every emptied negative balance is recorded), I6 the auction factor never rises between
+//! redos nor falls under the floor and no bid pays above its max_price, I7 shares × price ≤
+//! NAV. `BALLAST_WATERFALL_SEQUENCES` sets the number of sequences (default 2,000); the
+//! test prints how many sequences, steps and actions of each kind ran.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ballast_testing::{Suite, SETTLEMENT};
+use ballast_types::clearinghouse::AccountMode;
+use ballast_types::insurance::{
+    QueryMsg as PoolQuery, ReceiveMsg as PoolReceive, TotalsResponse, Tranche,
+};
+use ballast_types::order::Side::{Buy, Sell};
+use cosmwasm_std::{to_json_binary, Decimal, SignedDecimal, Uint128};
+use cw_multi_test::Executor;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+
+static COUNTS: [AtomicUsize; 8] = [const { AtomicUsize::new(0) }; 8];
+const NAMES: [&str; 8] = [
+    "trades",
+    "withdrawals",
+    "liquidations",
+    "bids",
+    "redos",
+    "insurance deposits",
+    "withdrawal requests",
+    "deficits covered",
+];
+
+fn count(i: usize) {
+    COUNTS[i].fetch_add(1, Ordering::Relaxed);
+}
+
+#[derive(Clone, Debug)]
+enum Action {
+    Deposit { t: usize, usdc: u64 },
+    Trade { long: usize, lots: u32, atom: bool },
+    Move { btc: i32, atom: i32 },
+    Wait { minutes: u64 },
+    Withdraw { t: usize, usdc: u64 },
+    Liquidate { t: usize },
+    Bid { fraction: u8 },
+    Redo,
+    Insure { t: usize, junior: bool, usdc: u64 },
+    RequestWithdraw { t: usize, junior: bool },
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        1 => (0usize..2, 1u64..20_000).prop_map(|(t, usdc)| Action::Deposit { t, usdc }),
+        3 => (0usize..2, 1u32..40_000, any::<bool>()).prop_map(|(long, lots, atom)| Action::Trade { long, lots, atom }),
+        5 => (-30i32..=9, -30i32..=9).prop_map(|(btc, atom)| Action::Move { btc, atom }),
+        1 => (1u64..120).prop_map(|minutes| Action::Wait { minutes }),
+        1 => (0usize..2, 1u64..30_000).prop_map(|(t, usdc)| Action::Withdraw { t, usdc }),
+        4 => (0usize..2).prop_map(|t| Action::Liquidate { t }),
+        5 => (1u8..=4).prop_map(|fraction| Action::Bid { fraction }),
+        1 => Just(Action::Redo),
+        1 => (0usize..3, any::<bool>(), 1u64..20_000).prop_map(|(t, junior, usdc)| Action::Insure { t, junior, usdc }),
+        1 => (0usize..3, any::<bool>()).prop_map(|(t, junior)| Action::RequestWithdraw { t, junior }),
+    ]
+}
+
+struct World {
+    s: Suite,
+    btc: f64,
+    atom: f64,
+    nonce: u64,
+    usdc_total: u128,
+    /// Per open lot: the last factor seen and the redo count it was seen at.
+    factors: BTreeMap<u64, (Decimal, u32)>,
+}
+
+fn fail(e: impl std::fmt::Debug) -> TestCaseError {
+    TestCaseError::fail(format!("{e:?}"))
+}
+
+impl World {
+    fn new() -> World {
+        let mut s = Suite::with_liquidation();
+        s.create_account(0, 0, AccountMode::Cross).unwrap();
+        s.create_account(1, 0, AccountMode::Portfolio).unwrap();
+        s.create_account(2, 0, AccountMode::Cross).unwrap();
+        s.deposit(0, 0, 10_000_000_000, SETTLEMENT).unwrap();
+        s.deposit(1, 0, 10_000_000_000, SETTLEMENT).unwrap();
+        s.deposit(2, 0, 900_000_000_000, SETTLEMENT).unwrap();
+        let usdc_total = usdc(&s);
+        World {
+            s,
+            btc: 60_000.0,
+            atom: 10.0,
+            nonce: 0,
+            usdc_total,
+            factors: BTreeMap::new(),
+        }
+    }
+
+    fn feed(&mut self) {
+        let (b, a) = (format!("{:.1}", self.btc), format!("{:.4}", self.atom));
+        let st = format!("{:.4}", self.atom * 1.2);
+        self.s.feed(&[
+            ("BTC", b.as_str()),
+            ("ATOM", a.as_str()),
+            ("STATOM", st.as_str()),
+        ]);
+    }
+
+    fn open_lots(&self) -> Vec<u64> {
+        let n = self.s.losses().liquidations;
+        (1..=n).filter(|l| self.s.lot(*l).open).collect()
+    }
+
+    fn step(&mut self, a: &Action) -> Result<(), TestCaseError> {
+        match a {
+            Action::Deposit { t, usdc } => {
+                self.s
+                    .deposit(*t, 0, *usdc as u128 * 1_000_000, SETTLEMENT)
+                    .map_err(fail)?;
+            }
+            Action::Trade { long, lots, atom } => {
+                self.nonce += 1;
+                let (market, price, size) = if *atom {
+                    (
+                        "ATOM-PERP",
+                        format!("{:.1}", self.atom),
+                        format!("{:.3}", *lots as f64 / 20.0),
+                    )
+                } else {
+                    (
+                        "BTC-PERP",
+                        format!("{:.1}", self.btc),
+                        format!("{:.3}", *lots as f64 / 20_000.0),
+                    )
+                };
+                let (buyer, seller) = (*long, 1 - *long);
+                let s = &mut self.s;
+                let maker = s.signed(
+                    seller,
+                    s.order(seller, 0, market, Sell, &size, &price, self.nonce),
+                );
+                let taker = s.signed(
+                    buyer,
+                    s.order(buyer, 0, market, Buy, &size, &price, self.nonce),
+                );
+                if s.settle(maker, taker, &size, &price).is_ok() {
+                    count(0);
+                }
+            }
+            Action::Move { btc, atom } => {
+                self.btc = (self.btc * (1.0 + *btc as f64 / 100.0)).max(1_000.0);
+                self.atom = (self.atom * (1.0 + *atom as f64 / 100.0)).max(0.5);
+                self.s.advance(5);
+                self.feed();
+            }
+            Action::Wait { minutes } => {
+                self.s.advance(minutes * 60);
+                self.feed();
+            }
+            Action::Withdraw { t, usdc } => {
+                if self
+                    .s
+                    .withdraw(*t, 0, SETTLEMENT, *usdc as u128 * 1_000_000)
+                    .is_ok()
+                {
+                    count(1);
+                    let r = self.s.margin(*t, 0).map_err(fail)?;
+                    prop_assert!(r.equity >= r.initial_margin, "I2: withdrawal left {r:?}");
+                }
+            }
+            Action::Liquidate { t } => {
+                let before = self.s.margin(*t, 0).ok();
+                let covered = self.s.losses().covered_by_insurance;
+                if let Ok(r) = self.s.liquidate(*t, 0) {
+                    count(2);
+                    let b = before.ok_or_else(|| fail("liquidated without a margin report"))?;
+                    prop_assert!(
+                        b.equity < b.maintenance_margin,
+                        "I4: liquidated a healthy account"
+                    );
+                    let attr = |k: &str| -> String {
+                        r.events
+                            .iter()
+                            .flat_map(|e| e.attributes.iter())
+                            .find(|a| a.key == k)
+                            .map(|a| a.value.clone())
+                            .unwrap_or_default()
+                    };
+                    let penalty: u128 = attr("penalty").parse().map_err(fail)?;
+                    let gross: SignedDecimal = attr("lot_gross").parse().map_err(fail)?;
+                    let cap = (gross * SignedDecimal::percent(1))
+                        .to_int_ceil()
+                        .i128()
+                        .max(5_000_000);
+                    prop_assert!(
+                        penalty as i128 <= cap + 1,
+                        "I4: penalty {penalty} over cap {cap}"
+                    );
+                    prop_assert_eq!(self.s.losses().covered_by_insurance, covered);
+                }
+            }
+            Action::Bid { fraction } => {
+                if let Some(&lot) = self.open_lots().first() {
+                    let st = self.s.lot_status(lot);
+                    if let (Some(price), false) = (st.price, st.needs_redo) {
+                        let f = ["0.25", "0.5", "0.75", "1"][*fraction as usize - 1];
+                        let covered = self.s.losses().covered_by_insurance;
+                        if let Ok(r) = self.s.bid(2, 0, lot, f, price) {
+                            count(3);
+                            let paid: i128 = r
+                                .events
+                                .iter()
+                                .flat_map(|e| e.attributes.iter())
+                                .find(|a| a.key == "payment")
+                                .map(|a| a.value.parse().unwrap_or(0))
+                                .unwrap_or(0);
+                            let share: SignedDecimal = f.parse().map_err(fail)?;
+                            prop_assert!(
+                                SignedDecimal::from_atomics(paid, 0).map_err(fail)?
+                                    <= (price * share).ceil(),
+                                "I6: paid {paid} above max_price share"
+                            );
+                            if self.s.losses().covered_by_insurance > covered {
+                                count(7);
+                            }
+                        }
+                    }
+                }
+            }
+            Action::Redo => {
+                for lot in self.open_lots() {
+                    if self.s.lot_status(lot).needs_redo && self.s.redo(lot).is_ok() {
+                        count(4);
+                    }
+                }
+            }
+            Action::Insure { t, junior, usdc } => {
+                let tranche = if *junior {
+                    Tranche::Junior
+                } else {
+                    Tranche::Senior
+                };
+                if self
+                    .s
+                    .insure(*t, tranche, *usdc as u128 * 1_000_000)
+                    .is_ok()
+                {
+                    count(5);
+                }
+            }
+            Action::RequestWithdraw { t, junior } => {
+                let token = self.s.tranches()[if *junior { 0 } else { 1 }].token.clone();
+                let who = self.s.traders[*t].clone();
+                let bal: cw20::BalanceResponse = self
+                    .s
+                    .app
+                    .wrap()
+                    .query_wasm_smart(
+                        &token,
+                        &cw20::Cw20QueryMsg::Balance {
+                            address: who.to_string(),
+                        },
+                    )
+                    .map_err(fail)?;
+                if !bal.balance.is_zero() {
+                    let msg = cw20::Cw20ExecuteMsg::Send {
+                        contract: self.s.waterfall().insurance.to_string(),
+                        amount: Uint128::new(bal.balance.u128() / 2 + 1),
+                        msg: to_json_binary(&PoolReceive::RequestWithdraw {}).map_err(fail)?,
+                    };
+                    if self
+                        .s
+                        .app
+                        .execute_contract(who, cosmwasm_std::Addr::unchecked(token), &msg, &[])
+                        .is_ok()
+                    {
+                        count(6);
+                    }
+                }
+            }
+        }
+        self.check()
+    }
+
+    fn check(&mut self) -> Result<(), TestCaseError> {
+        let s = &self.s;
+        // I1: ledgers equal tokens; the auction holds nothing; no uusdc appears or vanishes.
+        s.assert_conservation();
+        let pool = s.waterfall().insurance.clone();
+        let tranches = s.tranches();
+        let nav: u128 = tranches.iter().map(|t| t.assets.u128()).sum();
+        prop_assert_eq!(s.balance(&pool, SETTLEMENT), nav, "I1: pool tokens vs NAV");
+        prop_assert_eq!(s.balance(&s.waterfall().auction, SETTLEMENT), 0);
+        prop_assert_eq!(usdc(s), self.usdc_total, "I1: uusdc created or destroyed");
+        // I7: shares × price never exceed the NAV (rounding against depositors).
+        for t in &tranches {
+            let claimed = t
+                .share_price
+                .checked_mul(Decimal::from_ratio(t.supply, 1u128))
+                .map_err(fail)?;
+            prop_assert!(claimed.to_uint_floor() <= t.assets, "I7: {t:?}");
+        }
+        // I5: the pool paid exactly what the clearinghouse counts as covered.
+        let losses = s.losses();
+        let pool_totals: TotalsResponse = s
+            .app
+            .wrap()
+            .query_wasm_smart(&pool, &PoolQuery::Totals {})
+            .map_err(fail)?;
+        prop_assert_eq!(pool_totals.covered_total, losses.covered_by_insurance, "I5");
+        let mut outstanding = 0u128;
+        for t in 0..3 {
+            let a = s.account(t, 0).map_err(fail)?;
+            if a.settlement.is_negative()
+                && a.positions.is_empty()
+                && a.collateral.is_empty()
+                && a.lot.is_none()
+            {
+                outstanding += a.settlement.unsigned_abs().u128();
+            }
+            // I3.
+            if let Ok(r) = s.margin(t, 0) {
+                prop_assert!(r.maintenance_margin <= r.initial_margin, "I3");
+            }
+        }
+        prop_assert!(
+            outstanding <= losses.bad_debt.u128(),
+            "I5: unrecorded shortfall {outstanding} > {}",
+            losses.bad_debt
+        );
+        // I6: per lot the factor only falls between redos and never under the floor.
+        for lot in self.open_lots() {
+            let st = s.lot_status(lot);
+            prop_assert!(st.factor >= Decimal::percent(80), "I6: under the floor");
+            if let Some(&(last, redos)) = self.factors.get(&lot) {
+                if redos == st.redos {
+                    prop_assert!(st.factor <= last, "I6: price rose without a redo");
+                }
+            }
+            self.factors.insert(lot, (st.factor, st.redos));
+        }
+        Ok(())
+    }
+}
+
+fn usdc(s: &Suite) -> u128 {
+    let w = s.waterfall();
+    let mut holders = s.traders.clone();
+    holders.extend([
+        s.ch().clearinghouse.clone(),
+        w.insurance.clone(),
+        w.auction.clone(),
+        w.keeper.clone(),
+    ]);
+    holders.iter().map(|a| s.balance(a, SETTLEMENT)).sum()
+}
+
+#[test]
+fn inv_random_waterfall_sequences_keep_i1_to_i7() {
+    let cases = std::env::var("BALLAST_WATERFALL_SEQUENCES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000);
+    let steps = AtomicUsize::new(0);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&proptest::collection::vec(action(), 8..30), |actions| {
+            let mut w = World::new();
+            for a in &actions {
+                w.step(a)?;
+                steps.fetch_add(1, Ordering::Relaxed);
+            }
+            Ok(())
+        })
+        .unwrap();
+    let counts: Vec<String> = NAMES
+        .iter()
+        .zip(COUNTS.iter())
+        .map(|(n, c)| format!("{n}: {}", c.load(Ordering::Relaxed)))
+        .collect();
+    println!(
+        "waterfall sequences: {cases}, steps: {}, {}",
+        steps.load(Ordering::Relaxed),
+        counts.join(", ")
+    );
+    for i in [0, 2, 3, 5] {
+        assert!(
+            COUNTS[i].load(Ordering::Relaxed) > cases as usize / 40,
+            "too few {} for the sequences to test anything",
+            NAMES[i]
+        );
+    }
+}
