@@ -3,7 +3,7 @@
 //! debt; RELIABILITY 29, 30 and 33.
 
 use ballast_testing::{Suite, SETTLEMENT};
-use ballast_types::clearinghouse::AccountMode;
+use ballast_types::clearinghouse::{AccountMode, ExecuteMsg};
 use ballast_types::insurance::Tranche;
 use cosmwasm_std::{Int128, SignedDecimal};
 
@@ -25,6 +25,14 @@ fn settlement(s: &Suite, t: usize) -> i128 {
 #[test]
 fn liquidation_takes_the_smallest_part_that_restores_initial_margin() {
     let mut s = Suite::levered();
+    // Lots sized for a sale at the mark (no assumed discount): then the bid at factor 1
+    // below must leave Alice exactly at or above initial margin.
+    let w = s.waterfall();
+    let mut config = ballast_testing::liquidation_config(&w.auction, &w.insurance);
+    config.sizing_discount = cosmwasm_std::Decimal::zero();
+    let owner = s.owner.clone();
+    s.ch_exec(&owner, &ExecuteMsg::SetLiquidation(config), &[])
+        .unwrap();
     let btc = s.crash_until(ALICE, 0, false);
     let before = s.margin(ALICE, 0).unwrap();
     let keeper = s.waterfall().keeper.clone();

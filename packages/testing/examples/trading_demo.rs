@@ -13,11 +13,13 @@ use ballast_risk::model::MarginReport;
 use ballast_testing::perp_config;
 use ballast_testing::{Suite, SETTLEMENT};
 use ballast_types::clearinghouse::{AccountMode, ExecuteMsg};
+use ballast_types::insurance::Tranche;
 use ballast_types::order::Side::{Buy, Sell};
 use cosmwasm_std::SignedDecimal;
 
 const ALICE: usize = 0;
 const BOB: usize = 1;
+const CAROL: usize = 2;
 
 /// Settlement base units (uusdc) as USDC, for display.
 fn usd(x: SignedDecimal) -> String {
@@ -52,7 +54,7 @@ fn reports(s: &Suite, step: &str) {
 }
 
 fn main() {
-    let mut s = Suite::full();
+    let mut s = Suite::with_liquidation();
     println!(
         "deployed: oracle {}, clearinghouse {}, stATOM {}",
         s.oracle,
@@ -213,11 +215,119 @@ fn main() {
         ),
     );
 
-    let totals = s.ledger_totals();
+    // The loss waterfall: insurance depositors, a crash, liquidations, auctions, covers.
+    s.insure(BOB, Tranche::Junior, 5_000_000_000)
+        .expect("junior");
+    s.insure(CAROL, Tranche::Senior, 50_000_000_000)
+        .expect("senior");
+    s.create_account(CAROL, 0, AccountMode::Cross)
+        .expect("carol");
+    s.deposit(CAROL, 0, 500_000_000_000, SETTLEMENT)
+        .expect("carol deposit");
+    let navs = |s: &Suite| -> String {
+        let t = s.tranches();
+        format!(
+            "junior {:.2} USDC ({} per share), senior {:.2} USDC ({} per share)",
+            t[0].assets.u128() as f64 / 1e6,
+            t[0].share_price,
+            t[1].assets.u128() as f64 / 1e6,
+            t[1].share_price
+        )
+    };
     println!(
-        "\nfees collected: {:.2} USDC; clearing balance (funding rounding kept by the protocol): {} uusdc",
+        "\n9. insurance: bob deposits 5,000 USDC in the junior tranche, carol 50,000 in the senior; carol opens a 500,000 USDC bidding account\n   pool: {}",
+        navs(&s)
+    );
+    s.advance(30);
+    s.feed(&[("BTC", "40000"), ("ATOM", "9.5"), ("STATOM", "11.4")]);
+    reports(&s, "\n10. crash: BTC falls 30 % in one oracle update (all three feeders agree, so the jump is accepted at once)");
+
+    let keeper = s.waterfall().keeper.clone();
+    let mut lots = vec![];
+    for (t, name) in [(ALICE, "alice"), (BOB, "bob")] {
+        let r = s.margin(t, 0).expect("margin");
+        if r.equity >= r.maintenance_margin {
+            continue;
+        }
+        let res = s.liquidate(t, 0).expect("liquidate");
+        let attr = |k: &str| {
+            res.events
+                .iter()
+                .flat_map(|e| e.attributes.iter())
+                .find(|a| a.key == k)
+                .map(|a| a.value.clone())
+                .unwrap_or_default()
+        };
+        let lot: u64 = attr("lot").parse().expect("lot id");
+        let l = s.lot(lot);
+        let parts: Vec<String> = l
+            .positions
+            .iter()
+            .map(|p| format!("{} {}", p.size, p.market))
+            .chain(
+                l.collateral
+                    .iter()
+                    .map(|c| format!("{} {}", c.amount, c.collateral)),
+            )
+            .collect();
+        println!(
+            "   keeper liquidates {name} (equity {} < MM {}): lot {lot} = [{}], penalty {:.2} USDC, keeper tip {:.2} USDC, debt {:.2} USDC",
+            usd(r.equity).trim(),
+            usd(r.maintenance_margin).trim(),
+            parts.join(", "),
+            attr("penalty").parse::<f64>().unwrap_or(0.0) / 1e6,
+            attr("keeper_tip").parse::<f64>().unwrap_or(0.0) / 1e6,
+            l.debt.u128() as f64 / 1e6
+        );
+        lots.push(lot);
+    }
+    println!(
+        "   keeper's balance: {:.2} USDC",
+        s.balance(&keeper, SETTLEMENT) as f64 / 1e6
+    );
+
+    // Nobody bids at the start (5 % over the mark); half an hour later the price is 7.5 %
+    // under it and carol takes every lot.
+    s.advance(1800);
+    s.feed(&[("BTC", "40000"), ("ATOM", "9.5"), ("STATOM", "11.4")]);
+    println!("\n11. Dutch auctions, 30 minutes in (linear curve 1.05 -> 0.80 of the mark over one hour):");
+    for lot in &lots {
+        let st = s.lot_status(*lot);
+        let valued = s.lot(*lot).value.expect("valued");
+        let (value, gross) = (valued.value, valued.gross);
+        let price = st.price.expect("priced");
+        s.bid(CAROL, 0, *lot, "1", price).expect("bid");
+        println!(
+            "   lot {lot}: mark value {} USDC (gross {}), factor {}: carol pays value − (1 − factor) × gross = {} USDC",
+            usd(value).trim(),
+            usd(gross).trim(),
+            st.factor,
+            usd(price).trim()
+        );
+    }
+    reports(&s, "   after the auctions:");
+    show("carol (cross)", &s.margin(CAROL, 0).expect("carol"));
+    println!("   pool after covering deficits: {}", navs(&s));
+
+    let totals = s.ledger_totals();
+    let l = &totals.losses;
+    println!(
+        "\nprotocol-wide: {} liquidations, penalties {:.2} USDC (keeper tips {:.2}), deficits covered by insurance {:.2} USDC, bad debt left {:.2} USDC",
+        l.liquidations,
+        l.penalties.u128() as f64 / 1e6,
+        l.keeper_tips.u128() as f64 / 1e6,
+        l.covered_by_insurance.u128() as f64 / 1e6,
+        l.bad_debt.u128() as f64 / 1e6
+    );
+    println!(
+        "fees collected (with the penalties' protocol share): {:.2} USDC; clearing balance: {} uusdc (funding bob has not collected since step 8)",
         totals.fees.u128() as f64 / 1e6,
         totals.clearing
     );
-    println!("(liquidations, auctions and the insurance pool come next: see the open issues)");
+    s.settle_account(BOB, 0).expect("settle bob");
+    s.assert_conservation();
+    println!(
+        "after a keeper settles bob: clearing balance {} uusdc (the rounding kept by the protocol); the clearinghouse's tokens equal its ledger to the unit",
+        s.ledger_totals().clearing
+    );
 }
