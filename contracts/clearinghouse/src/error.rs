@@ -162,6 +162,9 @@ pub enum ContractError {
     #[error("account is healthy: equity {equity} is not below maintenance margin {maintenance}")]
     Healthy { equity: String, maintenance: String },
 
+    #[error("nothing to liquidate: the account holds no positions or collateral")]
+    NothingToLiquidate {},
+
     #[error("account is frozen by liquidation lot {lot} until it is sold")]
     Frozen { lot: u64 },
 

@@ -208,6 +208,13 @@ fn exhausted_pool_leaves_recorded_bad_debt_that_a_deposit_pays_first() {
     assert!(debt > 0);
     assert_eq!(losses.bad_debt.u128() as i128, debt);
     assert!(s.tranches()[0].assets.is_zero());
+    // Recorded bad debt is not a lot: liquidating it again would only pay keeper tips.
+    let before = ledger(&s);
+    assert_eq!(
+        contract_err(s.liquidate(ALICE, 0)),
+        ContractError::NothingToLiquidate {}
+    );
+    assert_eq!(ledger(&s), before);
     // Alice's next deposit pays her debt first: nothing can be withdrawn beyond it.
     s.deposit(ALICE, 0, debt as u128 + 1_000_000, SETTLEMENT)
         .unwrap();

@@ -298,6 +298,11 @@ pub fn liquidate(
         report.equity,
         report.initial_margin,
     )?;
+    // An account with nothing left but a negative balance has recorded bad debt, not a
+    // lot: liquidating it would only pay keeper tips out of the protocol's pocket.
+    if parts.is_empty() {
+        return Err(ContractError::NothingToLiquidate {});
+    }
     let penalty = penalty(&liq, gross)?;
     let tip = liq.keeper_tip;
     ledger::add_settlement(
