@@ -93,7 +93,8 @@ pub fn execute(
             bidder,
             fraction,
             payment,
-        } => liquidate::auction_fill(deps, env, info, lot, bidder, fraction, payment),
+            market,
+        } => liquidate::auction_fill(deps, env, info, lot, bidder, fraction, payment, market),
         ExecuteMsg::AuctionTip { lot, keeper } => liquidate::auction_tip(deps, info, lot, keeper),
         ExecuteMsg::SettleAccount(AccountRef { owner, sub_id }) => {
             crank::settle_account(deps, env, owner, sub_id)

@@ -165,6 +165,12 @@ pub enum ContractError {
     #[error("nothing to liquidate: the account holds no positions or collateral")]
     NothingToLiquidate {},
 
+    #[error("auto-deleveraging needs an opposite position of the bidder in {market}, and a lot position there")]
+    NotOpposite { market: String },
+
+    #[error("auto-deleveraging premium {premium} is negative or lifts the account above zero")]
+    DeleveragePremium { premium: String },
+
     #[error("account is frozen by liquidation lot {lot} until it is sold")]
     Frozen { lot: u64 },
 

@@ -223,3 +223,161 @@ fn exhausted_pool_leaves_recorded_bad_debt_that_a_deposit_pays_first() {
     s.withdraw(ALICE, 0, SETTLEMENT, 1_000_000).unwrap();
     inv_conservation(&s);
 }
+
+/// The amount of attribute `key` in the first event that has it.
+fn attribute(r: &cw_multi_test::AppResponse, key: &str) -> String {
+    r.events
+        .iter()
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == key)
+        .unwrap_or_else(|| panic!("no attribute {key}"))
+        .value
+        .clone()
+}
+
+/// Alice long 2 BTC bankrupt by more than the pool holds: her lot is closed against the
+/// opposite positions, the most profitable × leveraged first, at the bankruptcy price.
+#[test]
+fn exhausted_pool_leads_to_auto_deleveraging_at_the_bankruptcy_price() {
+    use ballast_types::auction::LotEventKind;
+    use ballast_types::order::Side::{Buy, Sell};
+    let mut s = Suite::levered();
+    // A second short: Carol's sub-account 1 sells 1 BTC to Bob's sub-account 1, on far less
+    // equity than Bob's 200,000 (higher leverage, smaller profit).
+    for (t, amount) in [(CAROL, 15_000u128), (BOB, 100_000)] {
+        s.create_account(t, 1, AccountMode::Cross).unwrap();
+        s.deposit(t, 1, amount * 1_000_000, SETTLEMENT).unwrap();
+    }
+    let maker = s.signed(CAROL, s.order(CAROL, 1, "BTC-PERP", Sell, "1", "60000", 1));
+    let taker = s.signed(BOB, s.order(BOB, 1, "BTC-PERP", Buy, "1", "60000", 1));
+    s.settle(maker, taker, "1", "60000").unwrap();
+    s.insure(BOB, Tranche::Junior, 100_000_000).unwrap();
+    let mut btc = s.crash_until(ALICE, 0, true);
+    btc = btc * 95 / 100;
+    s.refeed_btc(btc, 30);
+    s.liquidate(ALICE, 0).unwrap();
+    assert_eq!(s.lot(1).positions[0].size, SignedDecimal::from_ratio(2, 1));
+
+    // Bad candidate lists change nothing.
+    let before = ledger(&s);
+    let too_many = vec![(BOB, 0); 11];
+    for (candidates, expected) in [
+        (vec![], "between 1 and 10"),
+        (too_many, "between 1 and 10"),
+        // Alice herself, a long and an empty account: nobody opposite and profitable.
+        (vec![(ALICE, 0), (BOB, 1), (CAROL, 0)], "no candidate"),
+    ] {
+        let err = s.deleverage(1, &candidates).unwrap_err();
+        assert!(
+            format!("{:#}", err).contains(expected),
+            "{expected}: {err:#}"
+        );
+    }
+    assert_eq!(ledger(&s), before);
+
+    let carol_short = s.account(CAROL, 1).unwrap();
+    let alice = s.account(ALICE, 0).unwrap();
+    let value = s.lot(1).value.unwrap().value;
+    let deficit = -(usdc(alice.settlement.i128()) + value);
+    let socialize = deficit - usdc(100_000_000);
+    assert!(socialize > SignedDecimal::zero(), "deficit {deficit}");
+    let r = s
+        .deleverage(1, &[(BOB, 0), (ALICE, 0), (CAROL, 1), (BOB, 1)])
+        .unwrap();
+    assert_eq!(attribute(&r, "skipped"), "");
+    // Carol's short ranks first (profit 1 × Δ at ~4× leverage beats Bob's 2 × Δ at ~0.6×):
+    // her whole BTC short closes, Bob's takes the rest.
+    let history = s.lot_history(1);
+    let takes: Vec<(String, u32, SignedDecimal, u128)> = history
+        .iter()
+        .filter_map(|e| match &e.kind {
+            LotEventKind::Deleveraged {
+                counterparty,
+                size,
+                premium,
+                ..
+            } => Some((
+                counterparty.owner.clone(),
+                counterparty.sub_id,
+                *size,
+                premium.u128(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let one = SignedDecimal::one();
+    assert_eq!(
+        takes.iter().map(|t| (t.1, t.2)).collect::<Vec<_>>(),
+        [(1, one), (0, one)]
+    );
+    assert_eq!(takes[0].0, s.traders[CAROL].to_string());
+    assert_eq!(takes[1].0, s.traders[BOB].to_string());
+    // Each pays half of what the pool cannot cover (the lot is one position), rounded down.
+    let half = (socialize / usdc(2)).to_int_floor().i128() as u128;
+    assert_eq!((takes[0].3, takes[1].3), (half, half));
+    assert!(s.positions(CAROL, 1).is_empty());
+    assert_eq!(s.positions(BOB, 0)[0].size, -one);
+    // Carol paid the mark value of 1 BTC (rounded down) plus her premium.
+    let mark = value / usdc(2);
+    let carol_after = s.account(CAROL, 1).unwrap();
+    let paid = carol_short.settlement.i128() - carol_after.settlement.i128();
+    assert!(
+        carol_short.positions[0].pending.is_zero() || paid != 0,
+        "funding settles first"
+    );
+    let expected = mark.to_int_floor().i128() + half as i128;
+    assert!(
+        (paid - expected).abs() <= carol_short.positions[0].pending.i128().abs() + 1,
+        "paid {paid}, expected {expected}"
+    );
+    // The lot is closed on both sides; the pool paid what was left of the deficit (its
+    // 100 USDC), bad debt is only the rounding of the two takes.
+    assert!(!s.lot(1).open && !s.lot_status(1).active);
+    let losses = s.losses();
+    assert_eq!(losses.deleveraged, 2);
+    assert_eq!(losses.socialized.u128(), 2 * half);
+    assert_eq!(losses.covered_by_insurance.u128(), 100_000_000);
+    assert!(losses.bad_debt.u128() <= 3, "bad debt {}", losses.bad_debt);
+    assert_eq!(
+        -(s.account(ALICE, 0).unwrap().settlement.i128()),
+        losses.bad_debt.u128() as i128
+    );
+    println!(
+        "ADL: BTC {btc}, deficit {deficit} uusdc, pool 100 USDC, socialized {} over 2 takes \
+         (Carol 1 BTC, Bob 1 BTC, premium {half} each), bad debt {} uusdc",
+        losses.socialized, losses.bad_debt
+    );
+    // Nothing left to deleverage: the lot is finished.
+    assert!(s.deleverage(1, &[(BOB, 0)]).is_err());
+    inv_conservation(&s);
+}
+
+#[test]
+fn no_deleveraging_while_the_pool_covers_the_deficit() {
+    let mut s = Suite::levered();
+    s.insure(BOB, Tranche::Junior, 100_000_000_000).unwrap();
+    s.crash_until(ALICE, 0, true);
+    s.liquidate(ALICE, 0).unwrap();
+    let before = ledger(&s);
+    let err = s.deleverage(1, &[(BOB, 0)]).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("no deleveraging needed"),
+        "{err:#}"
+    );
+    assert_eq!(ledger(&s), before);
+}
+
+#[test]
+fn no_deleveraging_of_a_solvent_lot() {
+    let mut s = Suite::levered();
+    s.crash_until(ALICE, 0, false);
+    s.liquidate(ALICE, 0).unwrap();
+    let before = ledger(&s);
+    let err = s.deleverage(1, &[(BOB, 0)]).unwrap_err();
+    let text = format!("{err:#}");
+    assert!(
+        text.contains("not bankrupt") || text.contains("not the whole of its account"),
+        "{text}"
+    );
+    assert_eq!(ledger(&s), before);
+}

@@ -67,6 +67,7 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?)?,
         QueryMsg::Tranche { tranche } => to_json_binary(&query::tranche(deps, tranche)?)?,
         QueryMsg::Tranches {} => to_json_binary(&query::tranches(deps)?)?,
+        QueryMsg::Assets {} => to_json_binary(&query::assets(deps)?)?,
         QueryMsg::PendingWithdrawals {
             owner,
             start_after,

@@ -43,6 +43,14 @@ pub fn tranches(deps: Deps) -> ContractResult<Vec<TrancheResponse>> {
     Tranche::ALL.iter().map(|t| tranche(deps, *t)).collect()
 }
 
+/// Both tranches' assets: the most a `CoverShortfall` can pay now.
+pub fn assets(deps: Deps) -> ContractResult<Uint128> {
+    Tranche::ALL.iter().try_fold(Uint128::zero(), |sum, t| {
+        let s = load_tranche(deps.storage, *t)?;
+        Ok(sum.checked_add(s.assets)?)
+    })
+}
+
 /// (assets, supply) of both tranches, junior first: what a request's value is priced at.
 type Nav = [(Uint128, Uint128); 2];
 

@@ -59,6 +59,9 @@ pub fn execute(
             max_price,
         } => execute::bid(deps, env, info, lot, sub_id, fraction, max_price),
         ExecuteMsg::Redo { lot } => execute::redo(deps, env, info, lot),
+        ExecuteMsg::Deleverage { lot, candidates } => {
+            crate::deleverage::deleverage(deps, env, lot, candidates)
+        }
         ExecuteMsg::SetCurve { curve } => execute::set_curve(deps, info, curve),
         ExecuteMsg::UpdateOwnership(action) => {
             let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)

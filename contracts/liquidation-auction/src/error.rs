@@ -38,6 +38,23 @@ pub enum ContractError {
     #[error("cannot value the lot: {0}")]
     Valuation(String),
 
+    #[error("give between 1 and {max} deleveraging candidates")]
+    Candidates { max: usize },
+
+    #[error("lot {lot} is not the whole of its account: deleveraging needs every position and collateral in the lot")]
+    NotWholeAccount { lot: u64 },
+
+    #[error("not bankrupt: the account's equity at the mark is {equity}")]
+    NotBankrupt { equity: String },
+
+    #[error(
+        "no deleveraging needed: the insurance pool holds {available}, the deficit is {deficit}"
+    )]
+    InsuranceSuffices { deficit: String, available: String },
+
+    #[error("no candidate holds an opposite, profitable position in the lot's markets")]
+    NoCounterparty {},
+
     #[error("arithmetic overflow in {0}")]
     Overflow(&'static str),
 

@@ -15,7 +15,7 @@ use crate::curve::{factor, price, validate};
 use crate::error::{ContractError, ContractResult};
 use crate::state::{Auction, ACTIVE, CONFIG, HISTORY, LOTS};
 
-fn record(
+pub fn record(
     deps: &mut DepsMut,
     env: &Env,
     lot: u64,
@@ -135,6 +135,7 @@ pub fn bid(
             },
             fraction,
             payment,
+            market: None,
         })?,
         funds: vec![],
     };

@@ -6,6 +6,7 @@
 
 pub mod contract;
 pub mod curve;
+pub mod deleverage;
 pub mod error;
 pub mod execute;
 pub mod query;

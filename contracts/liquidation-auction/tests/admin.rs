@@ -86,6 +86,7 @@ fn bad_42_lots_and_fills_only_from_the_contracts_themselves() {
         },
         fraction: Decimal::one(),
         payment: Int128::zero(),
+        market: None,
     };
     let err = s.ch_exec(&stranger, &fill, &[]).unwrap_err();
     assert!(format!("{err:?}").contains("only the auction"), "{err:?}");

@@ -100,6 +100,7 @@ fn black_thursday_no_bids_until_the_floor_then_a_redo() {
             LotEventKind::Start => "start",
             LotEventKind::Redo { .. } => "redo",
             LotEventKind::Bid { .. } => "bid",
+            LotEventKind::Deleveraged { .. } => "deleveraged",
         })
         .collect();
     assert_eq!(kinds, ["start", "redo", "bid", "bid"]);

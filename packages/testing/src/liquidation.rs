@@ -200,6 +200,37 @@ impl Suite {
         self.app.execute_contract(bidder, auction, &msg, &[])
     }
 
+    /// The keeper asks the auction to auto-deleverage `lot` against the named accounts
+    /// (trader index, sub-account).
+    pub fn deleverage(&mut self, lot: u64, candidates: &[(usize, u32)]) -> AnyResult<AppResponse> {
+        let (keeper, auction) = (
+            self.waterfall().keeper.clone(),
+            self.waterfall().auction.clone(),
+        );
+        let candidates = candidates
+            .iter()
+            .map(|&(t, sub_id)| AccountRef {
+                owner: self.traders[t].to_string(),
+                sub_id,
+            })
+            .collect();
+        let msg = AuctionExecute::Deleverage { lot, candidates };
+        self.app.execute_contract(keeper, auction, &msg, &[])
+    }
+
+    /// What happened to a lot, oldest first (the first 30 events).
+    pub fn lot_history(&self, lot: u64) -> Vec<ballast_types::auction::LotEvent> {
+        let msg = AuctionQuery::History {
+            lot,
+            start_after: None,
+            limit: Some(30),
+        };
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.waterfall().auction, &msg)
+            .expect("lot history")
+    }
+
     pub fn redo(&mut self, lot: u64) -> AnyResult<AppResponse> {
         let (keeper, auction) = (
             self.waterfall().keeper.clone(),

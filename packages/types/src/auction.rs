@@ -11,6 +11,8 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Decimal, SignedDecimal, Uint128};
 
+use crate::liquidation::AccountRef;
+
 #[cw_serde]
 pub enum Curve {
     /// f falls linearly from `buf` to `cusp` over `tail_secs`.
@@ -59,6 +61,19 @@ pub enum ExecuteMsg {
     /// a fresh mark; the caller gets the clearinghouse's redo tip.
     Redo {
         lot: u64,
+    },
+    /// Anyone: auto-deleveraging, the last step of the loss waterfall. Allowed when the
+    /// lot is the whole of its account, the account is bankrupt at the mark (balance, pending
+    /// funding and lot value below zero) and the insurance pool holds less than the deficit.
+    /// The lot's positions are closed against the `candidates`' opposite, profitable
+    /// positions, highest profit × leverage first (profit: unrealised PnL at the mark;
+    /// leverage: gross notional ÷ equity), each only ever reduced: the counterparty pays the
+    /// mark value of what it takes plus its share of the deficit the pool cannot cover
+    /// (shared over the lot's positions by value) — the bankruptcy price. At most 10
+    /// candidates; those that do not qualify are skipped.
+    Deleverage {
+        lot: u64,
+        candidates: Vec<AccountRef>,
     },
     /// Owner: the curve for lots started from now on.
     SetCurve {
@@ -134,6 +149,15 @@ pub enum LotEventKind {
     },
     Redo {
         keeper: String,
+    },
+    /// Part of a lot position closed against an opposite position by auto-deleveraging.
+    Deleveraged {
+        counterparty: AccountRef,
+        market: String,
+        /// Signed size moved (the lot's side).
+        size: SignedDecimal,
+        /// Paid over the mark value: the counterparty's share of the deficit.
+        premium: Uint128,
     },
 }
 

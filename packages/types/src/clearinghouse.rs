@@ -242,11 +242,18 @@ pub enum ExecuteMsg {
     /// pays `payment` (negative: receives) to the liquidated account; the bidder must be at
     /// or above initial margin afterwards. When the lot is emptied and the account has
     /// nothing left but a negative balance, the insurance pool covers what it can.
+    ///
+    /// With `market` (auto-deleveraging): only the lot's position in that market moves, as
+    /// much of `fraction` of it as the bidder's opposite position absorbs — the bidder only
+    /// ever reduces, so no margin check —, and the bidder pays its mark value (rounded
+    /// down) plus `payment`, a premium ≥ 0 that must not lift the account's balance plus
+    /// its lot above zero.
     AuctionFill {
         lot: u64,
         bidder: AccountRef,
         fraction: Decimal,
         payment: Int128,
+        market: Option<String>,
     },
     /// Auction only: pay `keeper` the redo tip, charged to the lot's account.
     AuctionTip { lot: u64, keeper: String },

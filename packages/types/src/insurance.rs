@@ -136,6 +136,9 @@ pub enum QueryMsg {
     /// Both tranches, junior first.
     #[returns(Vec<TrancheResponse>)]
     Tranches {},
+    /// What the pool can cover now: both tranches' assets, settlement base units.
+    #[returns(cosmwasm_std::Uint128)]
+    Assets {},
     /// Withdrawal requests in id order, of one owner or of everyone, paginated (limit ≤ 30).
     #[returns(Vec<WithdrawalResponse>)]
     PendingWithdrawals {

@@ -59,6 +59,9 @@ pub struct LotValue {
     pub value: SignedDecimal,
     /// Σ |item values|: what the auction's discount applies to.
     pub gross: SignedDecimal,
+    /// Each position's value, in the lot's order (what auto-deleveraging shares the deficit
+    /// by, and the mark per unit it ranks counterparties' profits at).
+    pub positions: Vec<SignedDecimal>,
 }
 
 /// Protocol-wide liquidation figures.
@@ -74,4 +77,11 @@ pub struct LossesResponse {
     /// Deficits the pool could not pay: left on the accounts as recorded bad debt (a later
     /// deposit pays it first).
     pub bad_debt: Uint128,
+    /// Deficits socialized by auto-deleveraging: what opposite positions paid over the mark
+    /// when they were closed at bankruptcy prices (rounded up per take).
+    #[serde(default)]
+    pub socialized: Uint128,
+    /// Positions closed by auto-deleveraging (one per counterparty and market).
+    #[serde(default)]
+    pub deleveraged: u64,
 }

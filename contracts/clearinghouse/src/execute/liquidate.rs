@@ -9,7 +9,7 @@ use cosmwasm_std::{
     to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Decimal, Deps, DepsMut, Env, Int128,
     MessageInfo, Order, Response, SignedDecimal, Uint128, WasmMsg,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use ballast_types::clearinghouse::AccountMode;
 use ballast_types::liquidation::{
@@ -29,7 +29,7 @@ use crate::state::{
 /// Bisection steps for the fraction of the last item taken: 2^-7 < 1 % of it too much.
 const BISECTION_STEPS: u32 = 7;
 
-fn liquidation_config(config: &Config) -> ContractResult<LiquidationConfig> {
+pub fn liquidation_config(config: &Config) -> ContractResult<LiquidationConfig> {
     config
         .liquidation
         .clone()
@@ -363,7 +363,7 @@ pub fn liquidate(
     let value = lot_value(deps.as_ref(), &env, &config, &lot)?;
     let start = WasmMsg::Execute {
         contract_addr: liq.auction.clone(),
-        msg: to_json_binary(&AuctionStart::StartLot {
+        msg: to_json_binary(&AuctionMsg::StartLot {
             lot: id,
             value: value.value,
             gross: value.gross,
@@ -407,13 +407,20 @@ pub fn lot_value(deps: Deps, env: &Env, config: &Config, lot: &Lot) -> ContractR
             .map_err(|_| ContractError::Overflow("value"))?;
         Ok(())
     };
+    let mut positions = Vec::with_capacity(lot.positions.len());
     for p in &lot.positions {
-        add(position_value(deps, env, config, &p.market, p.size)?)?;
+        let v = position_value(deps, env, config, &p.market, p.size)?;
+        add(v)?;
+        positions.push(v);
     }
     for c in &lot.collateral {
         add(collateral_value(deps, config, &c.collateral, c.amount)?)?;
     }
-    Ok(LotValue { value, gross })
+    Ok(LotValue {
+        value,
+        gross,
+        positions,
+    })
 }
 
 fn ensure_auction(config: &Config, sender: &Addr) -> ContractResult<LiquidationConfig> {
@@ -424,7 +431,7 @@ fn ensure_auction(config: &Config, sender: &Addr) -> ContractResult<LiquidationC
     Ok(liq)
 }
 
-fn open_lot(deps: Deps, id: u64) -> ContractResult<Lot> {
+pub fn open_lot(deps: Deps, id: u64) -> ContractResult<Lot> {
     match LOTS.may_load(deps.storage, id)? {
         Some(lot) if lot.open => Ok(lot),
         _ => Err(ContractError::LotClosed { lot: id }),
@@ -439,6 +446,7 @@ pub fn auction_fill(
     bidder: AccountRef,
     fraction: Decimal,
     payment: Int128,
+    market: Option<String>,
 ) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
     let liq = ensure_auction(&config, &info.sender)?;
@@ -462,8 +470,14 @@ pub fn auction_fill(
     if let Some(frozen) = FROZEN.may_load(deps.storage, (&to, to_sub))? {
         return Err(ContractError::Frozen { lot: frozen });
     }
-    let all = fraction == Decimal::one();
     let frac = crate::margin::decimal(fraction)?;
+    if let Some(market) = market {
+        let bidder = (&to, to_sub);
+        return deleverage_fill(
+            deps, &env, &config, &liq, id, lot, bidder, market, frac, payment,
+        );
+    }
+    let all = fraction == Decimal::one();
     let from = lot.owner.clone();
     for p in lot.positions.iter_mut() {
         if let AccountMode::Isolated { market } = &bidder_account.mode {
@@ -481,60 +495,21 @@ pub fn auction_fill(
                 .checked_mul(frac)
                 .map_err(|_| ContractError::Overflow("size"))?
         };
-        let m = MARKETS.load(deps.storage, &p.market)?;
-        let cash = ledger::touch_market(&mut deps, &env, &config, &p.market, &m)?;
-        // Both sides settle what they owe at their old sizes first.
-        ledger::settle_position(
-            deps.storage,
+        if move_position(
+            &mut deps,
+            &env,
             &config,
-            &from,
-            lot.sub_id,
             &p.market,
-            &m,
-            &cash,
-        )?;
-        ledger::settle_position(deps.storage, &config, &to, to_sub, &p.market, &m, &cash)?;
-        let key = (&from, lot.sub_id, p.market.as_str());
-        let Some(old) = POSITIONS.may_load(deps.storage, key)? else {
+            (&from, lot.sub_id),
+            (&to, to_sub),
+            take,
+        )?
+        .is_none()
+        {
             // Settled at expiry meanwhile: the cash is already the account's.
             p.size = SignedDecimal::zero();
             continue;
-        };
-        let left = old
-            .size
-            .checked_sub(take)
-            .map_err(|_| ContractError::Overflow("size"))?;
-        let new = (!left.is_zero()).then(|| Position {
-            size: left,
-            ..old.clone()
-        });
-        ledger::save_position(
-            deps.storage,
-            &from,
-            lot.sub_id,
-            &p.market,
-            Some(&old),
-            new.as_ref(),
-        )?;
-        let theirs = POSITIONS.may_load(deps.storage, (&to, to_sub, p.market.as_str()))?;
-        let cumulative = match &cash {
-            MarketCash::Perp { funding, .. } => funding.cumulative,
-            _ => SignedDecimal::zero(),
-        };
-        // The entry shown to the bidder is the liquidated one (the payment is the real
-        // price; entries only split equity for display).
-        let moved = next_position(theirs.clone(), take, old.entry_price)?.map(|q| Position {
-            funding_index: cumulative,
-            ..q
-        });
-        ledger::save_position(
-            deps.storage,
-            &to,
-            to_sub,
-            &p.market,
-            theirs.as_ref(),
-            moved.as_ref(),
-        )?;
+        }
         p.size = p
             .size
             .checked_sub(take)
@@ -570,24 +545,206 @@ pub fn auction_fill(
         .add_attribute("fraction", fraction.to_string())
         .add_attribute("payment", payment.to_string());
     if all {
-        lot.open = false;
-        FROZEN.remove(deps.storage, (&from, lot.sub_id));
-        if let Some(msg) = cover_deficit(&mut deps, &liq, &from, lot.sub_id)? {
-            response = response
-                .add_message(msg.0)
-                .add_attribute("covered", msg.1)
-                .add_attribute("bad_debt", msg.2);
-        }
+        response = close_lot(&mut deps, &liq, &mut lot, response)?;
     }
     LOTS.save(deps.storage, id, &lot)?;
     Ok(response)
+}
+
+/// Auto-deleveraging: the bidder's opposite position in `market` absorbs as much of
+/// `fraction` of the lot's position there as it can, and pays its mark value plus `premium`
+/// — its share of the deficit the insurance pool cannot cover, computed by the auction. The
+/// mark value is rounded down here (the one place a payment rounds against the protocol:
+/// with the premium also rounded down, a counterparty can never be charged more than the
+/// deficit; the < 1 unit per take stays with the deficit). Checked: the premium is not
+/// negative — nobody gains from being deleveraged — and the account's balance plus what
+/// remains of its lot at the mark does not rise above zero.
+#[allow(clippy::too_many_arguments)]
+fn deleverage_fill(
+    mut deps: DepsMut,
+    env: &Env,
+    config: &Config,
+    liq: &LiquidationConfig,
+    id: u64,
+    mut lot: Lot,
+    (to, to_sub): (&Addr, u32),
+    market: String,
+    fraction: SignedDecimal,
+    premium: Int128,
+) -> ContractResult<Response> {
+    let from = lot.owner.clone();
+    // Everything the account owes or is owed settles first, so its balance is exact.
+    ledger::settle_account(&mut deps, env, config, &from, lot.sub_id)?;
+    let theirs = POSITIONS
+        .may_load(deps.storage, (to, to_sub, market.as_str()))?
+        .map(|p| p.size);
+    let lot_position = lot.positions.iter_mut().find(|p| p.market == market);
+    let (Some(p), Some(theirs)) = (lot_position, theirs) else {
+        return Err(ContractError::NotOpposite { market });
+    };
+    if p.size.is_zero() || theirs.is_negative() == p.size.is_negative() {
+        return Err(ContractError::NotOpposite { market });
+    }
+    let want = p
+        .size
+        .checked_mul(fraction)
+        .map_err(|_| ContractError::Overflow("size"))?;
+    let take = if theirs.abs_diff(SignedDecimal::zero()) < want.abs_diff(SignedDecimal::zero()) {
+        SignedDecimal::zero()
+            .checked_sub(theirs)
+            .map_err(|_| ContractError::Overflow("size"))?
+    } else {
+        want
+    };
+    let value = position_value(deps.as_ref(), env, config, &market, take)?;
+    let refuse = || ContractError::DeleveragePremium {
+        premium: premium.to_string(),
+    };
+    if premium.is_negative() {
+        return Err(refuse());
+    }
+    let payment = value
+        .to_int_floor()
+        .checked_add(premium)
+        .map_err(|_| ContractError::Overflow("payment"))?;
+    let moved = move_position(
+        &mut deps,
+        env,
+        config,
+        &market,
+        (&from, lot.sub_id),
+        (to, to_sub),
+        take,
+    )?;
+    if moved.is_none() {
+        return Err(ContractError::NotOpposite { market });
+    }
+    p.size = p
+        .size
+        .checked_sub(take)
+        .map_err(|_| ContractError::Overflow("size"))?;
+    ledger::add_settlement(deps.storage, &from, lot.sub_id, payment)?;
+    ledger::add_settlement(
+        deps.storage,
+        to,
+        to_sub,
+        Int128::zero()
+            .checked_sub(payment)
+            .map_err(|_| ContractError::Overflow("payment"))?,
+    )?;
+    let settlement = ACCOUNTS.load(deps.storage, (&from, lot.sub_id))?.settlement;
+    let left = crate::margin::units(settlement)?
+        .checked_add(lot_value(deps.as_ref(), env, config, &lot)?.value)
+        .map_err(|_| ContractError::Overflow("equity"))?;
+    if left > SignedDecimal::zero() {
+        return Err(refuse());
+    }
+    let socialized = premium.unsigned_abs();
+    let mut losses = LOSSES.may_load(deps.storage)?.unwrap_or_default();
+    losses.deleveraged += 1;
+    losses.socialized = losses
+        .socialized
+        .checked_add(socialized)
+        .map_err(|_| ContractError::Overflow("socialized"))?;
+    LOSSES.save(deps.storage, &losses)?;
+    let mut response = Response::new()
+        .add_attribute("action", "deleverage")
+        .add_attribute("lot", id.to_string())
+        .add_attribute("counterparty", format!("{to}/{to_sub}"))
+        .add_attribute("market", market)
+        .add_attribute("size", take.to_string())
+        .add_attribute("payment", payment.to_string())
+        .add_attribute("socialized", socialized);
+    let empty = lot.positions.iter().all(|p| p.size.is_zero())
+        && lot.collateral.iter().all(|c| c.amount.is_zero());
+    if empty {
+        response = close_lot(&mut deps, liq, &mut lot, response)?;
+    }
+    LOTS.save(deps.storage, id, &lot)?;
+    Ok(response)
+}
+
+/// A lot that is all taken: the account thaws, and a deficit it is left with goes to the
+/// insurance pool (the caller saves the lot).
+pub fn close_lot(
+    deps: &mut DepsMut,
+    liq: &LiquidationConfig,
+    lot: &mut Lot,
+    response: Response,
+) -> ContractResult<Response> {
+    lot.open = false;
+    FROZEN.remove(deps.storage, (&lot.owner, lot.sub_id));
+    Ok(match cover_deficit(deps, liq, &lot.owner, lot.sub_id)? {
+        Some((msg, covered, uncovered)) => response
+            .add_message(msg)
+            .add_attribute("covered", covered)
+            .add_attribute("bad_debt", uncovered),
+        None => response,
+    })
+}
+
+/// Moves signed `take` of `market` from one account to the other. Both settle what they
+/// owe at their old sizes first; the receiver's entry for what it takes is the giver's (the
+/// payment that goes with it carries the real price; entries only split equity for
+/// display). Returns the giver's position before the move, `None` when it is gone (settled
+/// at expiry meanwhile: the cash is already the giver's).
+pub fn move_position(
+    deps: &mut DepsMut,
+    env: &Env,
+    config: &Config,
+    market: &str,
+    (from, from_sub): (&Addr, u32),
+    (to, to_sub): (&Addr, u32),
+    take: SignedDecimal,
+) -> ContractResult<Option<Position>> {
+    let m = MARKETS.load(deps.storage, market)?;
+    let cash = ledger::touch_market(deps, env, config, market, &m)?;
+    ledger::settle_position(deps.storage, config, from, from_sub, market, &m, &cash)?;
+    ledger::settle_position(deps.storage, config, to, to_sub, market, &m, &cash)?;
+    let Some(old) = POSITIONS.may_load(deps.storage, (from, from_sub, market))? else {
+        return Ok(None);
+    };
+    let left = old
+        .size
+        .checked_sub(take)
+        .map_err(|_| ContractError::Overflow("size"))?;
+    let new = (!left.is_zero()).then(|| Position {
+        size: left,
+        ..old.clone()
+    });
+    ledger::save_position(
+        deps.storage,
+        from,
+        from_sub,
+        market,
+        Some(&old),
+        new.as_ref(),
+    )?;
+    let theirs = POSITIONS.may_load(deps.storage, (to, to_sub, market))?;
+    let cumulative = match &cash {
+        MarketCash::Perp { funding, .. } => funding.cumulative,
+        _ => SignedDecimal::zero(),
+    };
+    let moved = next_position(theirs.clone(), take, old.entry_price)?.map(|q| Position {
+        funding_index: cumulative,
+        ..q
+    });
+    ledger::save_position(
+        deps.storage,
+        to,
+        to_sub,
+        market,
+        theirs.as_ref(),
+        moved.as_ref(),
+    )?;
+    Ok(Some(old))
 }
 
 /// `{"start_lot": {…}}` of the auction, serialized on its own (the auction's whole message
 /// enum would bring its curve and ownership serializers into this contract).
 #[derive(Serialize)]
 #[serde(rename_all = "snake_case")]
-enum AuctionStart {
+pub enum AuctionMsg {
     StartLot {
         lot: u64,
         value: SignedDecimal,
@@ -596,7 +753,7 @@ enum AuctionStart {
     },
 }
 
-/// `{"cover_shortfall": {"amount": …}}` and `{"tranches": {}}` of the insurance pool,
+/// `{"cover_shortfall": {"amount": …}}` and `{"assets": {}}` of the insurance pool,
 /// serialized on their own (the pool's whole message enums are not needed here).
 #[derive(Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -607,13 +764,16 @@ enum InsuranceMsg {
 #[derive(Serialize)]
 #[serde(rename_all = "snake_case")]
 enum InsuranceQuery {
-    Tranches {},
+    Assets {},
 }
 
-/// The part of the pool's tranche answer this contract reads (other fields ignored).
-#[derive(Deserialize)]
-struct TrancheAssets {
-    assets: Uint128,
+/// What the insurance pool holds (all tranches); nothing when it cannot be asked, so a
+/// broken pool records bad debt instead of blocking the auction.
+pub fn insurance_available(deps: Deps, liq: &LiquidationConfig) -> ContractResult<Uint128> {
+    Ok(deps
+        .querier
+        .query_wasm_smart(&liq.insurance, &InsuranceQuery::Assets {})
+        .unwrap_or_default())
 }
 
 /// When an account has nothing left but a negative balance, the insurance pool pays what
@@ -641,14 +801,7 @@ fn cover_deficit(
         return Ok(None);
     }
     let deficit = settlement.unsigned_abs();
-    let tranches: Vec<TrancheAssets> = deps
-        .querier
-        .query_wasm_smart(&liq.insurance, &InsuranceQuery::Tranches {})
-        .unwrap_or_default();
-    let available = tranches
-        .iter()
-        .try_fold(Uint128::zero(), |a, t| a.checked_add(t.assets))
-        .map_err(|_| ContractError::Overflow("insurance"))?;
+    let available = insurance_available(deps.as_ref(), liq)?;
     let covered = deficit.min(available);
     let uncovered = deficit - covered;
     let mut losses = LOSSES.may_load(deps.storage)?.unwrap_or_default();
