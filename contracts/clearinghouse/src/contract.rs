@@ -116,6 +116,7 @@ pub fn execute(
         ExecuteMsg::SetMinNonce { sub_id, min_nonce } => {
             trade::set_min_nonce(deps, info, sub_id, min_nonce)
         }
+        ExecuteMsg::SweepFees(_) => liquidate::sweep_fees(deps),
         ExecuteMsg::UpdateOwnership(action) => {
             let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)
                 .map_err(|_| ContractError::Unauthorized {})?;

@@ -171,6 +171,9 @@ pub enum ContractError {
     #[error("auto-deleveraging premium {premium} is negative or lifts the account above zero")]
     DeleveragePremium { premium: String },
 
+    #[error("no revenue to sweep to the insurance pool")]
+    NothingToSweep {},
+
     #[error("account is frozen by liquidation lot {lot} until it is sold")]
     Frozen { lot: u64 },
 

@@ -381,3 +381,52 @@ fn no_deleveraging_of_a_solvent_lot() {
     );
     assert_eq!(ledger(&s), before);
 }
+
+/// Revenue to the pool: `SweepFees` sends `insurance_share` (50 % in the suite) of every fee
+/// and penalty earned since the last sweep, and the pool splits it between its tranches.
+#[test]
+fn sweep_sends_the_pools_share_of_fees_and_penalties() {
+    use cosmwasm_std::{Decimal, Empty};
+    let mut s = Suite::levered();
+    s.insure(BOB, Tranche::Junior, 1_000_000_000).unwrap();
+    s.insure(CAROL, Tranche::Senior, 1_000_000_000).unwrap();
+    let keeper = s.waterfall().keeper.clone();
+    let sweep = ExecuteMsg::SweepFees(Empty {});
+    let fees = s.ledger_totals().fees.u128();
+    assert!(fees > 0, "the levered trade paid fees");
+    let nav = |s: &Suite| -> u128 { s.tranches().iter().map(|t| t.assets.u128()).sum() };
+    let before = nav(&s);
+    s.ch_exec(&keeper, &sweep, &[]).unwrap();
+    // Half of the fees, rounded down; the rest stays with the protocol.
+    let totals = s.ledger_totals();
+    assert_eq!(totals.losses.to_insurance.u128(), fees / 2);
+    assert_eq!(totals.fees.u128(), fees - fees / 2);
+    assert_eq!(nav(&s) - before, fees / 2);
+    inv_conservation(&s);
+    // Nothing new earned: nothing to sweep, nothing changes.
+    assert_eq!(
+        contract_err(s.ch_exec(&keeper, &sweep, &[])),
+        ContractError::NothingToSweep {}
+    );
+    // A liquidation's penalty (less the keeper tip) is revenue too.
+    s.crash_until(ALICE, 0, false);
+    let r = s.liquidate(ALICE, 0).unwrap();
+    let penalty: u128 = attribute(&r, "penalty").parse().unwrap();
+    s.ch_exec(&keeper, &sweep, &[]).unwrap();
+    let earned = fees + penalty - 5_000_000;
+    assert_eq!(
+        s.ledger_totals().losses.to_insurance.u128(),
+        earned / 2,
+        "half of all revenue ever earned"
+    );
+    inv_conservation(&s);
+    // The share is validated.
+    let w = s.waterfall();
+    let mut config = ballast_testing::liquidation_config(&w.auction, &w.insurance);
+    config.insurance_share = Decimal::percent(101);
+    let owner = s.owner.clone();
+    assert!(matches!(
+        contract_err(s.ch_exec(&owner, &ExecuteMsg::SetLiquidation(config), &[])),
+        ContractError::InvalidConfig { .. }
+    ));
+}

@@ -44,6 +44,7 @@ pub fn liquidation_config(auction: &Addr, insurance: &Addr) -> LiquidationConfig
         keeper_tip: Uint128::new(5_000_000),
         redo_tip: Uint128::new(1_000_000),
         sizing_discount: Decimal::percent(5),
+        insurance_share: Decimal::percent(50),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Random sequences through the whole loss waterfall — deposits, signed trades, price moves
 //! (crashes of up to 30 % in one update), waits, withdrawals, liquidations, bids, redos,
-//! insurance deposits and withdrawal requests — with invariants I1–I7 of
+//! insurance deposits, withdrawal requests and auto-deleveraging — with invariants I1–I7 of
 //! ../shared/RELIABILITY.md checked after every step:
 //! I1 conservation (clearinghouse ledger, insurance pool, auction holds nothing, every uusdc
 //! on the chain), I2 no withdrawal below IM, I3 MM ≤ IM, I4 liquidation only below MM with
@@ -24,8 +24,8 @@ use cw_multi_test::Executor;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-static COUNTS: [AtomicUsize; 8] = [const { AtomicUsize::new(0) }; 8];
-const NAMES: [&str; 8] = [
+static COUNTS: [AtomicUsize; 9] = [const { AtomicUsize::new(0) }; 9];
+const NAMES: [&str; 9] = [
     "trades",
     "withdrawals",
     "liquidations",
@@ -34,6 +34,7 @@ const NAMES: [&str; 8] = [
     "insurance deposits",
     "withdrawal requests",
     "deficits covered",
+    "auto-deleveragings",
 ];
 
 fn count(i: usize) {
@@ -52,6 +53,7 @@ enum Action {
     Redo,
     Insure { t: usize, junior: bool, usdc: u64 },
     RequestWithdraw { t: usize, junior: bool },
+    Deleverage,
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -66,6 +68,7 @@ fn action() -> impl Strategy<Value = Action> {
         1 => Just(Action::Redo),
         1 => (0usize..3, any::<bool>(), 1u64..20_000).prop_map(|(t, junior, usdc)| Action::Insure { t, junior, usdc }),
         1 => (0usize..3, any::<bool>()).prop_map(|(t, junior)| Action::RequestWithdraw { t, junior }),
+        2 => Just(Action::Deleverage),
     ]
 }
 
@@ -238,6 +241,47 @@ impl World {
                 for lot in self.open_lots() {
                     if self.s.lot_status(lot).needs_redo && self.s.redo(lot).is_ok() {
                         count(4);
+                    }
+                }
+            }
+            Action::Deleverage => {
+                if let Some(&lot) = self.open_lots().first() {
+                    let owner = self.s.lot(lot).account.owner;
+                    let sizes = |s: &Suite| -> Vec<Vec<(String, SignedDecimal)>> {
+                        (0..3)
+                            .map(|t| {
+                                s.positions(t, 0)
+                                    .into_iter()
+                                    .map(|p| (p.market, p.size))
+                                    .collect()
+                            })
+                            .collect()
+                    };
+                    let before = sizes(&self.s);
+                    let socialized = self.s.losses().socialized;
+                    if self.s.deleverage(lot, &[(0, 0), (1, 0), (2, 0)]).is_ok() {
+                        count(8);
+                        let after = sizes(&self.s);
+                        for t in 0..3 {
+                            if self.s.traders[t].as_str() == owner {
+                                continue;
+                            }
+                            // Counterparties only ever reduce, never flip or grow.
+                            for (market, size) in &after[t] {
+                                let old = before[t]
+                                    .iter()
+                                    .find(|(m, _)| m == market)
+                                    .map(|(_, s)| *s)
+                                    .ok_or_else(|| fail("ADL opened a position"))?;
+                                prop_assert!(
+                                    old.is_negative() == size.is_negative()
+                                        && size.abs_diff(SignedDecimal::zero())
+                                            <= old.abs_diff(SignedDecimal::zero()),
+                                    "ADL grew {market}: {old} -> {size}"
+                                );
+                            }
+                        }
+                        prop_assert!(self.s.losses().socialized >= socialized);
                     }
                 }
             }

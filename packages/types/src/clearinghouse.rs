@@ -257,6 +257,9 @@ pub enum ExecuteMsg {
     },
     /// Auction only: pay `keeper` the redo tip, charged to the lot's account.
     AuctionTip { lot: u64, keeper: String },
+    /// Anyone: send the insurance pool its share (`insurance_share`) of the revenue earned
+    /// since the last sweep (`DistributeRevenue`).
+    SweepFees(Empty),
     /// Two-step ownership transfer (cw-ownable): the owner proposes, the new owner accepts.
     UpdateOwnership(cw_ownable::Action),
     /// Internal: callbacks the contract sends itself; any other sender is refused.

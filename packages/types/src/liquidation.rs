@@ -49,6 +49,10 @@ pub struct LiquidationConfig {
     /// auction usually suffices (at 0 a lot sold at any discount leaves the account short
     /// again and a second liquidation takes more).
     pub sizing_discount: Decimal,
+    /// Share of the protocol's revenue — trading fees and liquidation penalties after keeper
+    /// tips — that `SweepFees` sends to the insurance pool (≤ 1; the pool splits it between
+    /// its tranches, tilted to the junior).
+    pub insurance_share: Decimal,
 }
 
 /// A lot's value now, in settlement base units, at the oracle's fresh prices (options at
@@ -84,4 +88,7 @@ pub struct LossesResponse {
     /// Positions closed by auto-deleveraging (one per counterparty and market).
     #[serde(default)]
     pub deleveraged: u64,
+    /// Revenue sent to the insurance pool by `SweepFees`.
+    #[serde(default)]
+    pub to_insurance: Uint128,
 }

@@ -152,6 +152,12 @@ pub fn set_liquidation(
             reason: "at most 0.1".into(),
         });
     }
+    if liquidation.insurance_share > Decimal::one() {
+        return Err(ContractError::InvalidConfig {
+            what: "liquidation.insurance_share".into(),
+            reason: "at most 1".into(),
+        });
+    }
     if liquidation.sizing_discount > Decimal::percent(50) {
         return Err(ContractError::InvalidConfig {
             what: "liquidation.sizing_discount".into(),

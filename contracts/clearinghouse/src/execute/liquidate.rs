@@ -759,6 +759,7 @@ pub enum AuctionMsg {
 #[serde(rename_all = "snake_case")]
 enum InsuranceMsg {
     CoverShortfall { amount: Uint128 },
+    DistributeRevenue {},
 }
 
 #[derive(Serialize)]
@@ -866,4 +867,35 @@ pub fn auction_tip(
         });
     }
     Ok(response)
+}
+
+/// Sends the insurance pool its share of everything earned so far less what it was sent
+/// before: `floor((fees + sent) × share) − sent` (fees only fall by sweeps, so fees + sent
+/// is all revenue ever earned; the floor keeps the dust with the protocol).
+pub fn sweep_fees(deps: DepsMut) -> ContractResult<Response> {
+    let config = CONFIG.load(deps.storage)?;
+    let liq = liquidation_config(&config)?;
+    let fees = FEES.may_load(deps.storage)?.unwrap_or_default();
+    let mut losses = LOSSES.may_load(deps.storage)?.unwrap_or_default();
+    let earned = fees
+        .checked_add(losses.to_insurance)
+        .map_err(|_| ContractError::Overflow("fees"))?;
+    let due = earned
+        .mul_floor(liq.insurance_share)
+        .saturating_sub(losses.to_insurance)
+        .min(fees);
+    if due.is_zero() {
+        return Err(ContractError::NothingToSweep {});
+    }
+    FEES.save(deps.storage, &(fees - due))?;
+    losses.to_insurance += due;
+    LOSSES.save(deps.storage, &losses)?;
+    Ok(Response::new()
+        .add_message(WasmMsg::Execute {
+            contract_addr: liq.insurance,
+            msg: to_json_binary(&InsuranceMsg::DistributeRevenue {})?,
+            funds: vec![Coin::new(due, config.settlement_denom)],
+        })
+        .add_attribute("action", "sweep_fees")
+        .add_attribute("amount", due))
 }
