@@ -309,15 +309,32 @@ fn main() {
     show("carol (cross)", &s.margin(CAROL, 0).expect("carol"));
     println!("   pool after covering deficits: {}", navs(&s));
 
+    let sweep = ballast_types::clearinghouse::ExecuteMsg::SweepFees(cosmwasm_std::Empty {});
+    let r = s.ch_exec(&keeper, &sweep, &[]).expect("sweep");
+    let swept = r
+        .events
+        .iter()
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == "amount")
+        .map(|a| a.value.parse::<f64>().unwrap_or(0.0) / 1e6)
+        .unwrap_or(0.0);
+    println!(
+        "\n12. a keeper sweeps the pool's half of all fees and penalties: {swept:.2} USDC, split by tranche assets with the junior tilt (the wiped junior earns nothing)\n   pool: {}",
+        navs(&s)
+    );
+
     let totals = s.ledger_totals();
     let l = &totals.losses;
     println!(
-        "\nprotocol-wide: {} liquidations, penalties {:.2} USDC (keeper tips {:.2}), deficits covered by insurance {:.2} USDC, bad debt left {:.2} USDC",
+        "\nprotocol-wide: {} liquidations, penalties {:.2} USDC (keeper tips {:.2}), deficits covered by insurance {:.2} USDC, socialized by auto-deleveraging {:.2} USDC ({} positions; the pool was not exhausted), bad debt left {:.2} USDC, revenue sent to the pool {:.2} USDC",
         l.liquidations,
         l.penalties.u128() as f64 / 1e6,
         l.keeper_tips.u128() as f64 / 1e6,
         l.covered_by_insurance.u128() as f64 / 1e6,
-        l.bad_debt.u128() as f64 / 1e6
+        l.socialized.u128() as f64 / 1e6,
+        l.deleveraged,
+        l.bad_debt.u128() as f64 / 1e6,
+        l.to_insurance.u128() as f64 / 1e6
     );
     println!(
         "fees collected (with the penalties' protocol share): {:.2} USDC; clearing balance: {} uusdc (funding bob has not collected since step 8)",
