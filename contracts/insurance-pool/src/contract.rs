@@ -47,6 +47,7 @@ pub fn execute(
     match msg {
         ExecuteMsg::Deposit { tranche } => deposit::deposit(deps, info, tranche),
         ExecuteMsg::DistributeRevenue {} => revenue::distribute_revenue(deps, info),
+        ExecuteMsg::SweepStray {} => revenue::sweep_stray(deps, env, info),
         ExecuteMsg::Receive(wrapper) => withdraw::receive(deps, env, info, wrapper),
         ExecuteMsg::Withdraw { id } => withdraw::withdraw(deps, env, info, id),
         ExecuteMsg::CancelWithdraw { id } => withdraw::cancel_withdraw(deps, info, id),
@@ -54,8 +55,16 @@ pub fn execute(
         ExecuteMsg::UpdateConfig {
             clearinghouse,
             cooldown_secs,
+            withdraw_window_secs,
             junior_tilt,
-        } => admin::update_config(deps, info, clearinghouse, cooldown_secs, junior_tilt),
+        } => admin::update_config(
+            deps,
+            info,
+            clearinghouse,
+            cooldown_secs,
+            withdraw_window_secs,
+            junior_tilt,
+        ),
         ExecuteMsg::UpdateOwnership(action) => admin::update_ownership(deps, env, info, action),
     }
 }

@@ -67,6 +67,9 @@ pub enum ContractError {
     #[error("withdrawal request {id} unlocks at {unlock_at}, block time is {now}")]
     CooldownNotOver { id: u64, unlock_at: u64, now: u64 },
 
+    #[error("withdrawal {id} expired at {expired_at}: cancel it and request again")]
+    RequestExpired { id: u64, expired_at: u64 },
+
     #[error("unknown reply id {id}")]
     UnknownReply { id: u64 },
 

@@ -22,6 +22,7 @@ pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
         clearinghouse: c.clearinghouse_addr.map(|a| a.to_string()),
         share_code_id: c.share_code_id,
         cooldown_secs: c.cooldown_secs,
+        withdraw_window_secs: c.withdraw_window_secs,
         junior_tilt: c.junior_tilt,
     })
 }
@@ -79,6 +80,7 @@ fn withdrawal_response(
         shares: r.shares,
         requested_at: r.requested_at,
         unlock_at: r.unlock_at,
+        expires_at: r.expires_at,
     })
 }
 

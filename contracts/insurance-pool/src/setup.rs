@@ -40,6 +40,16 @@ pub fn validate_cooldown(secs: u64) -> ContractResult<u64> {
     Ok(secs)
 }
 
+/// At least an hour to act once unlocked, at most a year.
+pub fn validate_window(secs: u64) -> ContractResult<u64> {
+    if !(3_600..=MAX_COOLDOWN_SECS).contains(&secs) {
+        return Err(invalid(format!(
+            "withdraw_window_secs must lie in 3600..={MAX_COOLDOWN_SECS}"
+        )));
+    }
+    Ok(secs)
+}
+
 pub fn validate_tilt(tilt: Decimal) -> ContractResult<Decimal> {
     if tilt > Decimal::from_ratio(MAX_TILT, 1u8) {
         return Err(invalid(format!("junior_tilt must lie in [0, {MAX_TILT}]")));
@@ -98,6 +108,7 @@ pub fn instantiate(deps: DepsMut, env: Env, msg: InstantiateMsg) -> ContractResu
         clearinghouse_addr,
         share_code_id: msg.share_code_id,
         cooldown_secs: validate_cooldown(msg.cooldown_secs)?,
+        withdraw_window_secs: validate_window(msg.withdraw_window_secs)?,
         junior_tilt: validate_tilt(msg.junior_tilt)?,
     };
     CONFIG.save(deps.storage, &config)?;

@@ -34,6 +34,7 @@ pub struct Config {
     pub clearinghouse_addr: Option<Addr>,
     pub share_code_id: u64,
     pub cooldown_secs: u64,
+    pub withdraw_window_secs: u64,
     pub junior_tilt: Decimal,
 }
 
@@ -54,6 +55,8 @@ pub struct WithdrawalRequest {
     pub shares: Uint128,
     pub requested_at: u64,
     pub unlock_at: u64,
+    /// Last second `Withdraw` pays out (unlock_at + the window at request time).
+    pub expires_at: u64,
 }
 
 pub fn load_tranche(storage: &dyn Storage, tranche: Tranche) -> ContractResult<TrancheState> {

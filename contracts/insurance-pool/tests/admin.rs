@@ -13,6 +13,7 @@ fn update(
     ExecuteMsg::UpdateConfig {
         clearinghouse,
         cooldown_secs: cooldown,
+        withdraw_window_secs: None,
         junior_tilt: tilt,
     }
 }

@@ -144,6 +144,7 @@ fn bad_42_reply_or_receive_from_outsider() {
         clearinghouse: None,
         share_code_id: 1,
         cooldown_secs: COOLDOWN,
+        withdraw_window_secs: crate::common::WINDOW,
         junior_tilt: dec("0.5"),
     };
     let r = instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();

@@ -19,6 +19,8 @@ pub const USDC: &str = "uusdc";
 pub const GENESIS: u64 = 1_700_000_000;
 /// Cool-down of the suite's pool.
 pub const COOLDOWN: u64 = 7 * 86_400;
+/// Seconds after the cool-down a request can be paid out.
+pub const WINDOW: u64 = 7 * 86_400;
 /// Native balance of every user at genesis, per denom.
 pub const FUNDS: u128 = 1_000_000_000_000_000;
 /// Users funded at genesis with USDC and ATOM.
@@ -97,6 +99,7 @@ impl Suite {
             clearinghouse: set_clearinghouse.then(|| clearinghouse.to_string()),
             share_code_id: token_code,
             cooldown_secs: COOLDOWN,
+            withdraw_window_secs: WINDOW,
             junior_tilt,
         };
         let pool = app

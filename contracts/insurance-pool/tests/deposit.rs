@@ -42,6 +42,7 @@ fn instantiate_creates_two_share_tokens_minted_by_the_pool() {
             clearinghouse: Some(s.clearinghouse.to_string()),
             share_code_id: s.token_code,
             cooldown_secs: COOLDOWN,
+            withdraw_window_secs: crate::common::WINDOW,
             junior_tilt: crate::common::dec("0.5"),
         }
     );
@@ -117,6 +118,7 @@ fn zero_deposit_and_wrong_denom_are_refused() {
         clearinghouse: None,
         share_code_id: 1,
         cooldown_secs: COOLDOWN,
+        withdraw_window_secs: crate::common::WINDOW,
         junior_tilt: Decimal::zero(),
     };
     instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), init).unwrap();

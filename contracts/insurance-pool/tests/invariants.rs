@@ -126,6 +126,13 @@ fn step(s: &mut Suite, rng: &mut Rng, done: &mut Done) {
                 s.exec(owner, &ExecuteMsg::CancelWithdraw { id: w.id }, &[])
                     .expect("cancel");
                 done.cancels += 1;
+            } else if s.now() > w.expires_at {
+                assert!(matches!(
+                    s.withdraw(owner, w.id)
+                        .unwrap_err()
+                        .downcast::<ContractError>(),
+                    Ok(ContractError::RequestExpired { .. })
+                ));
             } else if s.now() >= w.unlock_at {
                 let before = s.user_usdc(owner);
                 s.withdraw(owner, w.id).expect("withdraw");
@@ -156,14 +163,20 @@ fn inv_random_sequences_conserve_and_price_shares_fairly() {
             s.assert_conserved();
             assert_shares_priced_fairly(&s);
         }
-        // Everybody leaves: open requests are paid, then every holder exits.
+        // Everybody leaves: open requests are paid (expired ones cancelled, their shares
+        // requested again below), then every holder exits.
         s.advance(COOLDOWN);
         for w in s.pending(None, None, Some(30)) {
             let owner = *HOLDERS
                 .iter()
                 .find(|h| s.addr(h).to_string() == w.owner)
                 .unwrap();
-            s.withdraw(owner, w.id).expect("withdraw");
+            if s.now() > w.expires_at {
+                s.exec(owner, &ExecuteMsg::CancelWithdraw { id: w.id }, &[])
+                    .expect("cancel");
+            } else {
+                s.withdraw(owner, w.id).expect("withdraw");
+            }
         }
         assert!(
             s.pending(None, None, None).is_empty(),

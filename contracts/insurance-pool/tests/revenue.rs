@@ -89,3 +89,32 @@ fn revenue_in_the_wrong_denom_or_without_funds_is_refused() {
     assert_eq!(s.snapshot(), before);
     s.assert_conserved();
 }
+
+/// Coins sent to the pool by plain bank transfer are not lost outside the ledger: anyone
+/// sweeps them into the tranches as revenue, and nothing is left to sweep twice.
+#[test]
+fn stray_bank_transfers_are_swept_into_revenue() {
+    let mut s = Suite::new(); // tilt 0.5
+    s.deposit("alice", Tranche::Junior, 1_000).unwrap();
+    s.deposit("bob", Tranche::Senior, 3_000).unwrap();
+    let before = s.snapshot();
+    assert_eq!(
+        contract_err(s.exec("carol", &ExecuteMsg::SweepStray {}, &[])),
+        ContractError::ZeroAmount {}
+    );
+    assert_eq!(s.snapshot(), before);
+    s.donate("carol", 1_000);
+    s.exec("mallory", &ExecuteMsg::SweepStray {}, &[]).unwrap();
+    s.donated = Uint128::zero(); // now in the ledger
+    assert_eq!(assets(&s), (1_333, 3_667), "split like revenue");
+    assert_eq!(s.totals().revenue_total, Uint128::new(1_000));
+    s.assert_conserved();
+    assert_eq!(
+        contract_err(s.exec("mallory", &ExecuteMsg::SweepStray {}, &[])),
+        ContractError::ZeroAmount {}
+    );
+    // Coins attached to the sweep itself are refused (they would be stray again).
+    assert!(s
+        .exec("carol", &ExecuteMsg::SweepStray {}, &coins(5, USDC))
+        .is_err());
+}

@@ -2,7 +2,7 @@ use ballast_insurance_pool::error::ContractError;
 use ballast_types::insurance::{ExecuteMsg, QueryMsg, Tranche, WithdrawalResponse};
 use cosmwasm_std::Uint128;
 
-use crate::common::{contract_err, Suite, COOLDOWN, GENESIS};
+use crate::common::{contract_err, Suite, COOLDOWN, GENESIS, WINDOW};
 
 #[test]
 fn request_locks_shares_and_withdraw_pays_after_the_cooldown() {
@@ -27,6 +27,7 @@ fn request_locks_shares_and_withdraw_pays_after_the_cooldown() {
             shares: Uint128::new(400),
             requested_at: GENESIS,
             unlock_at: GENESIS + COOLDOWN,
+            expires_at: GENESIS + COOLDOWN + WINDOW,
             value: Uint128::new(400),
         }
     );
@@ -166,5 +167,36 @@ fn locked_shares_still_earn_revenue_and_payouts_round_down() {
     );
     let j = s.tranche(Tranche::Junior);
     assert_eq!((j.assets, j.supply), (Uint128::zero(), Uint128::zero()));
+    s.assert_conserved();
+}
+
+/// An unlocked request is not a standing option to leave the moment a cover looks likely:
+/// past the window it expires (its shares still locked and bearing losses) until cancelled
+/// and requested again, which starts a new cool-down.
+#[test]
+fn an_unlocked_request_expires_after_the_window() {
+    let mut s = Suite::new();
+    s.deposit("alice", Tranche::Junior, 1_000).unwrap();
+    let id = s.request("alice", Tranche::Junior, 1_000).unwrap();
+    s.advance(COOLDOWN + WINDOW + 1);
+    let before = s.snapshot();
+    assert_eq!(
+        contract_err(s.withdraw("alice", id)),
+        ContractError::RequestExpired {
+            id,
+            expired_at: GENESIS + COOLDOWN + WINDOW
+        }
+    );
+    assert_eq!(s.snapshot(), before, "nothing paid or burned");
+    s.exec("alice", &ExecuteMsg::CancelWithdraw { id }, &[])
+        .unwrap();
+    let again = s.request("alice", Tranche::Junior, 1_000).unwrap();
+    assert!(matches!(
+        contract_err(s.withdraw("alice", again)),
+        ContractError::CooldownNotOver { .. }
+    ));
+    s.advance(COOLDOWN + WINDOW);
+    s.withdraw("alice", again).unwrap();
+    assert_eq!(s.tranche(Tranche::Junior).supply, Uint128::zero());
     s.assert_conserved();
 }

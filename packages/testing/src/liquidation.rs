@@ -103,6 +103,7 @@ impl Suite {
                     clearinghouse: Some(ch.to_string()),
                     share_code_id: share_code,
                     cooldown_secs: 86_400,
+                    withdraw_window_secs: 7 * 86_400,
                     junior_tilt: Decimal::percent(50),
                 },
                 &[],

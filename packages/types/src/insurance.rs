@@ -57,6 +57,10 @@ pub struct InstantiateMsg {
     /// Seconds between `RequestWithdraw` and the first block `Withdraw` may pay out
     /// (1 to 31,536,000).
     pub cooldown_secs: u64,
+    /// Seconds after the cool-down during which `Withdraw` may pay out (3,600 to
+    /// 31,536,000); a request left longer expires and must be cancelled and made again, so
+    /// an unlocked request is not a free option to leave the moment a cover looks likely.
+    pub withdraw_window_secs: u64,
     /// Extra revenue weight of the junior tranche: revenue is split in proportion to
     /// `junior assets × (1 + junior_tilt)` and `senior assets` (0 to 10).
     pub junior_tilt: Decimal,
@@ -75,6 +79,10 @@ pub enum ExecuteMsg {
     /// settlement coin is split between the tranches by weight (see `junior_tilt`); a
     /// tranche without assets or without shares gets nothing. Fails if neither has both.
     DistributeRevenue {},
+    /// Anyone: settlement coins sent to the pool by plain bank transfer (its balance above
+    /// the tranches' assets) are distributed as revenue, like `DistributeRevenue`, instead of
+    /// lying outside the ledger for ever. Fails when there is nothing stray.
+    SweepStray {},
     /// cw20 hook: only the two share tokens are accepted; the sender's shares are handled as
     /// `ReceiveMsg` says.
     Receive(Cw20ReceiveMsg),
@@ -101,6 +109,9 @@ pub enum ExecuteMsg {
         clearinghouse: Option<String>,
         /// New cool-down in seconds (1 to 31,536,000); applies to requests made afterwards.
         cooldown_secs: Option<u64>,
+        /// New withdrawal window in seconds (3,600 to 31,536,000); applies to requests made
+        /// afterwards.
+        withdraw_window_secs: Option<u64>,
         /// New junior revenue tilt (0 to 10).
         junior_tilt: Option<Decimal>,
     },
@@ -178,6 +189,8 @@ pub struct ConfigResponse {
     pub share_code_id: u64,
     /// Cool-down of new withdrawal requests, seconds.
     pub cooldown_secs: u64,
+    /// Seconds after the cool-down a request can be paid out before it expires.
+    pub withdraw_window_secs: u64,
     /// Extra revenue weight of the junior tranche.
     pub junior_tilt: Decimal,
 }
@@ -213,6 +226,8 @@ pub struct WithdrawalResponse {
     pub requested_at: u64,
     /// First block time `Withdraw` pays out (unix seconds).
     pub unlock_at: u64,
+    /// Last block time `Withdraw` pays out; later the request must be cancelled.
+    pub expires_at: u64,
     /// What `Withdraw` would pay now: shares × assets / supply, rounded down.
     pub value: Uint128,
 }

@@ -3,7 +3,7 @@
 use cosmwasm_std::{Decimal, DepsMut, Env, MessageInfo, Response};
 
 use crate::error::{ContractError, ContractResult};
-use crate::setup::{validate_cooldown, validate_tilt};
+use crate::setup::{validate_cooldown, validate_tilt, validate_window};
 use crate::state::CONFIG;
 
 pub fn update_config(
@@ -11,6 +11,7 @@ pub fn update_config(
     info: MessageInfo,
     clearinghouse: Option<String>,
     cooldown_secs: Option<u64>,
+    withdraw_window_secs: Option<u64>,
     junior_tilt: Option<Decimal>,
 ) -> ContractResult<Response> {
     cw_ownable::assert_owner(deps.storage, &info.sender)
@@ -21,6 +22,9 @@ pub fn update_config(
     }
     if let Some(secs) = cooldown_secs {
         config.cooldown_secs = validate_cooldown(secs)?;
+    }
+    if let Some(secs) = withdraw_window_secs {
+        config.withdraw_window_secs = validate_window(secs)?;
     }
     if let Some(tilt) = junior_tilt {
         config.junior_tilt = validate_tilt(tilt)?;
@@ -34,6 +38,10 @@ pub fn update_config(
         .add_attribute("action", "update_config")
         .add_attribute("clearinghouse", clearinghouse)
         .add_attribute("cooldown_secs", config.cooldown_secs.to_string())
+        .add_attribute(
+            "withdraw_window_secs",
+            config.withdraw_window_secs.to_string(),
+        )
         .add_attribute("junior_tilt", config.junior_tilt.to_string()))
 }
 

@@ -1,10 +1,10 @@
 //! Revenue: attached settlement coins are split between the tranches, tilted to the junior.
 
-use cosmwasm_std::{DepsMut, MessageInfo, Response, Uint128};
+use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Uint128};
 
 use ballast_types::insurance::Tranche;
 
-use crate::error::ContractResult;
+use crate::error::{ContractError, ContractResult};
 use crate::execute::funds::settlement_payment;
 use crate::math::split_revenue;
 use crate::state::{load_tranche, save_tranche, token_supply, TrancheState, CONFIG, TOTALS};
@@ -21,6 +21,33 @@ fn weight(deps: &DepsMut, state: &TrancheState) -> ContractResult<Uint128> {
 pub fn distribute_revenue(deps: DepsMut, info: MessageInfo) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
     let amount = settlement_payment(&info, &config.settlement_denom)?;
+    distribute(deps, amount, info.sender, "distribute_revenue")
+}
+
+/// The pool's settlement balance above what the tranches own, distributed as revenue.
+pub fn sweep_stray(deps: DepsMut, env: Env, info: MessageInfo) -> ContractResult<Response> {
+    let config = CONFIG.load(deps.storage)?;
+    let balance = deps
+        .querier
+        .query_balance(&env.contract.address, &config.settlement_denom)?
+        .amount;
+    let owned = load_tranche(deps.storage, Tranche::Junior)?
+        .assets
+        .checked_add(load_tranche(deps.storage, Tranche::Senior)?.assets)?;
+    let stray = balance.saturating_sub(owned);
+    if stray.is_zero() {
+        return Err(ContractError::ZeroAmount {});
+    }
+    distribute(deps, stray, info.sender, "sweep_stray")
+}
+
+fn distribute(
+    deps: DepsMut,
+    amount: Uint128,
+    sender: Addr,
+    action: &str,
+) -> ContractResult<Response> {
+    let config = CONFIG.load(deps.storage)?;
     let mut junior = load_tranche(deps.storage, Tranche::Junior)?;
     let mut senior = load_tranche(deps.storage, Tranche::Senior)?;
     let (w_junior, w_senior) = (weight(&deps, &junior)?, weight(&deps, &senior)?);
@@ -33,8 +60,8 @@ pub fn distribute_revenue(deps: DepsMut, info: MessageInfo) -> ContractResult<Re
     totals.revenue_total = totals.revenue_total.checked_add(amount)?;
     TOTALS.save(deps.storage, &totals)?;
     Ok(Response::new()
-        .add_attribute("action", "distribute_revenue")
-        .add_attribute("sender", info.sender)
+        .add_attribute("action", action)
+        .add_attribute("sender", sender)
         .add_attribute("amount", amount)
         .add_attribute("junior", to_junior)
         .add_attribute("senior", to_senior)

@@ -53,6 +53,7 @@ fn request_withdraw(
     save_tranche(deps.storage, tranche, &state)?;
     let now = env.block.time.seconds();
     let unlock_at = now.saturating_add(config.cooldown_secs);
+    let expires_at = unlock_at.saturating_add(config.withdraw_window_secs);
     let id = next_id(deps.storage, &NEXT_WITHDRAWAL_ID)?;
     let request = WithdrawalRequest {
         owner: owner.clone(),
@@ -60,6 +61,7 @@ fn request_withdraw(
         shares,
         requested_at: now,
         unlock_at,
+        expires_at,
     };
     WITHDRAWALS.save(deps.storage, id, &request)?;
     OWNER_WITHDRAWALS.save(deps.storage, (&owner, id), &())?;
@@ -69,7 +71,8 @@ fn request_withdraw(
         .add_attribute("owner", owner)
         .add_attribute("tranche", tranche.as_str())
         .add_attribute("shares", shares)
-        .add_attribute("unlock_at", unlock_at.to_string()))
+        .add_attribute("unlock_at", unlock_at.to_string())
+        .add_attribute("expires_at", expires_at.to_string()))
 }
 
 /// The request `id`, if `sender` owns it.
@@ -112,6 +115,12 @@ pub fn withdraw(
             id,
             unlock_at: request.unlock_at,
             now,
+        });
+    }
+    if now > request.expires_at {
+        return Err(ContractError::RequestExpired {
+            id,
+            expired_at: request.expires_at,
         });
     }
     remove_request(&mut deps, id, &request);
