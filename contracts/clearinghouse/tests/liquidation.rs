@@ -430,3 +430,54 @@ fn sweep_sends_the_pools_share_of_fees_and_penalties() {
         ContractError::InvalidConfig { .. }
     ));
 }
+
+/// The clearinghouse bounds what any auction can do to a deleveraged counterparty: the
+/// premium is never negative, never lifts the bankrupt account above zero, a solvent
+/// account's lot cannot be deleveraged at all, and the counterparty must hold an opposite
+/// position (it only ever reduces).
+#[test]
+fn deleveraging_fills_are_bounded_whatever_the_auction_asks() {
+    use ballast_types::clearinghouse::AccountRef;
+    use cosmwasm_std::Decimal;
+    let mut s = Suite::levered();
+    s.crash_until(ALICE, 0, false);
+    s.liquidate(ALICE, 0).unwrap();
+    let auction = s.waterfall().auction.clone();
+    let fill = |who: usize, premium: i128, market: &str| ExecuteMsg::AuctionFill {
+        lot: 1,
+        bidder: AccountRef {
+            owner: s.traders[who].to_string(),
+            sub_id: 0,
+        },
+        fraction: Decimal::one(),
+        payment: Int128::new(premium),
+        market: Some(market.into()),
+    };
+    let before = ledger(&s);
+    for (msg, premium_error, what) in [
+        (fill(BOB, -1, "BTC-PERP"), true, "negative premium"),
+        (fill(BOB, 0, "BTC-PERP"), true, "solvent account"),
+        (
+            fill(BOB, 1_000_000_000_000, "BTC-PERP"),
+            true,
+            "premium above the deficit",
+        ),
+        (fill(CAROL, 0, "BTC-PERP"), false, "no opposite position"),
+        (fill(BOB, 0, "ETH-PERP"), false, "not in the lot"),
+    ] {
+        let err = contract_err(s.ch_exec(&auction, &msg, &[]));
+        if premium_error {
+            assert!(
+                matches!(err, ContractError::DeleveragePremium { .. }),
+                "{what}: {err:?}"
+            );
+        } else {
+            assert!(
+                matches!(err, ContractError::NotOpposite { .. }),
+                "{what}: {err:?}"
+            );
+        }
+    }
+    assert_eq!(ledger(&s), before);
+    assert_eq!(s.losses().deleveraged, 0);
+}

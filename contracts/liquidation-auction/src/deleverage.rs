@@ -101,20 +101,29 @@ pub fn deleverage(
         .ok_or_else(|| ContractError::Valuation("no fresh price for the lot".into()))?;
     let account: AccountResponse =
         querier.query_wasm_smart(&ch, &ClearinghouseQuery::Account(l.account.clone()))?;
-    // Deleveraging prices the whole account: everything it holds must be in the lot.
+    // Deleveraging prices the whole account: everything it holds must be in the lot, and
+    // every position left in the lot must still be held (one settled at expiry meanwhile
+    // would be counted twice; such a lot is left to the bidders).
     let whole = account.positions.iter().all(|p| {
         l.positions
             .iter()
             .any(|q| q.market == p.market && q.size == p.size)
-    }) && account.collateral.iter().all(|h| {
-        l.collateral
-            .iter()
-            .any(|c| c.collateral == h.collateral && c.amount == h.amount)
-    });
+    }) && l
+        .positions
+        .iter()
+        .all(|q| q.size.is_zero() || account.positions.iter().any(|p| p.market == q.market))
+        && account.collateral.iter().all(|h| {
+            l.collateral
+                .iter()
+                .any(|c| c.collateral == h.collateral && c.amount == h.amount)
+        });
     if !whole {
         return Err(ContractError::NotWholeAccount { lot });
     }
     // Equity at the mark: balance + funding/expiry cash it will settle + the lot's value.
+    // Pending funding is as of the markets' last touch; the clearinghouse settles to now
+    // before each take and refuses one that would lift the account above zero, so a stale
+    // figure can only make a call fail (crank the market first), never overcharge.
     let mut equity = units(account.settlement)?
         .checked_add(value.value)
         .map_err(overflow("equity"))?;
