@@ -168,7 +168,7 @@ pub enum ContractError {
     #[error("auto-deleveraging needs an opposite position of the bidder in {market}, and a lot position there")]
     NotOpposite { market: String },
 
-    #[error("auto-deleveraging premium {premium} is negative or lifts the account above zero")]
+    #[error("auto-deleveraging premium {premium} is negative, lifts the account above zero or leaves the counterparty insolvent")]
     DeleveragePremium { premium: String },
 
     #[error("no revenue to sweep to the insurance pool")]

@@ -77,6 +77,9 @@ struct Candidate {
     account: AccountRef,
     positions: AccountResponse,
     leverage: SignedDecimal,
+    /// Equity (margin report) not yet charged as premiums in this call: a counterparty is
+    /// never charged more than it has.
+    equity: SignedDecimal,
 }
 
 pub fn deleverage(
@@ -187,6 +190,7 @@ pub fn deleverage(
                 pool.push(Candidate {
                     account: c,
                     positions,
+                    equity: m.equity,
                     leverage,
                 })
             }
@@ -225,12 +229,12 @@ pub fn deleverage(
                 .map_err(overflow("profit"))?;
             if profit > SignedDecimal::zero() {
                 let score = profit.checked_mul(c.leverage).map_err(overflow("score"))?;
-                ranked.push((score, i, q.size));
+                ranked.push((score, i, q.size, profit));
             }
         }
         ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
-        let mut left = p.size;
-        for (_, i, theirs) in ranked {
+        let (mut left, mut owed) = (p.size, share);
+        for (_, i, theirs, profit) in ranked {
             if left.is_zero() {
                 break;
             }
@@ -242,12 +246,28 @@ pub fn deleverage(
             } else {
                 left
             };
-            // Its premium: the share of what is left, rounded down (never more than the
-            // deficit; the clearinghouse adds the mark value, also rounded down).
-            let premium = share
-                .checked_mul(ratio(take, p.size)?)
-                .map_err(overflow("premium"))?
-                .to_int_floor();
+            // Its premium: its part of what this position still owes, but never more than
+            // its own profit on what it closes (it realises no loss against its entry) nor
+            // than the equity it has left; rounded down (the clearinghouse adds the mark
+            // value, also rounded down). What a cap leaves unpaid rolls on to the next
+            // candidate; what is unpaid at the end stays with the deficit (pool, then
+            // recorded bad debt).
+            let nominal = owed
+                .checked_mul(ratio(abs(take)?, abs(left)?)?)
+                .map_err(overflow("premium"))?;
+            let own_profit = profit
+                .checked_mul(ratio(abs(take)?, abs(theirs)?)?)
+                .map_err(overflow("premium"))?;
+            let capped = nominal
+                .min(own_profit)
+                .min(pool[i].equity.max(SignedDecimal::zero()));
+            let premium = capped.to_int_floor();
+            let charged = units(premium)?;
+            owed = owed.checked_sub(charged).map_err(overflow("premium"))?;
+            pool[i].equity = pool[i]
+                .equity
+                .checked_sub(charged)
+                .map_err(overflow("equity"))?;
             let counterparty = pool[i].account.clone();
             fills.push(WasmMsg::Execute {
                 contract_addr: ch.clone(),

@@ -282,6 +282,16 @@ impl World {
                             }
                         }
                         prop_assert!(self.s.losses().socialized >= socialized);
+                        // …and are never left insolvent by their premium.
+                        for t in 0..3 {
+                            if self.s.traders[t].as_str() != owner {
+                                let r = self.s.margin(t, 0).map_err(fail)?;
+                                prop_assert!(
+                                    r.equity >= SignedDecimal::zero(),
+                                    "ADL left trader {t} insolvent: {r:?}"
+                                );
+                            }
+                        }
                     }
                 }
             }
@@ -404,6 +414,47 @@ fn usdc(s: &Suite) -> u128 {
         w.keeper.clone(),
     ]);
     holders.iter().map(|a| s.balance(a, SETTLEMENT)).sum()
+}
+
+/// Found by the random sequences: Alice, short and profitable but having withdrawn almost
+/// all her margin, was charged a premium larger than her equity when Bob's bankrupt long
+/// was deleveraged against her, leaving an unrecorded negative balance. Premiums are now
+/// capped by the counterparty's profit on what it closes and by its equity.
+#[test]
+fn regression_deleveraging_never_leaves_a_counterparty_insolvent() {
+    use Action::*;
+    let mut w = World::new();
+    for a in [
+        Trade {
+            long: 1,
+            lots: 19_370,
+            atom: false,
+        },
+        Move { btc: -30, atom: 0 },
+        Liquidate { t: 1 },
+        Withdraw { t: 0, usdc: 19_553 },
+        RequestWithdraw {
+            t: 0,
+            junior: false,
+        },
+        Trade {
+            long: 0,
+            lots: 1,
+            atom: false,
+        },
+        Deleverage,
+        Deposit { t: 0, usdc: 1 },
+    ] {
+        w.step(&a).unwrap();
+    }
+    let losses = w.s.losses();
+    assert!(losses.deleveraged > 0, "the lot was deleveraged");
+    let alice = w.s.margin(0, 0).unwrap();
+    assert!(alice.equity >= SignedDecimal::zero(), "{alice:?}");
+    println!(
+        "regression: socialized {} uusdc, bad debt recorded {} uusdc, alice's equity {}",
+        losses.socialized, losses.bad_debt, alice.equity
+    );
 }
 
 #[test]

@@ -557,8 +557,9 @@ pub fn auction_fill(
 /// mark value is rounded down here (the one place a payment rounds against the protocol:
 /// with the premium also rounded down, a counterparty can never be charged more than the
 /// deficit; the < 1 unit per take stays with the deficit). Checked: the premium is not
-/// negative — nobody gains from being deleveraged — and the account's balance plus what
-/// remains of its lot at the mark does not rise above zero.
+/// negative — nobody gains from being deleveraged —, the account's balance plus what
+/// remains of its lot at the mark does not rise above zero, and the counterparty's equity
+/// stays at or above zero.
 #[allow(clippy::too_many_arguments)]
 fn deleverage_fill(
     mut deps: DepsMut,
@@ -636,7 +637,10 @@ fn deleverage_fill(
     let left = crate::margin::units(settlement)?
         .checked_add(lot_value(deps.as_ref(), env, config, &lot)?.value)
         .map_err(|_| ContractError::Overflow("equity"))?;
-    if left > SignedDecimal::zero() {
+    // Nor may it make the counterparty insolvent.
+    if left > SignedDecimal::zero()
+        || account_report(deps.as_ref(), env, to, to_sub)?.equity < SignedDecimal::zero()
+    {
         return Err(refuse());
     }
     let socialized = premium.unsigned_abs();
