@@ -481,3 +481,43 @@ fn deleveraging_fills_are_bounded_whatever_the_auction_asks() {
     assert_eq!(ledger(&s), before);
     assert_eq!(s.losses().deleveraged, 0);
 }
+
+/// A bankrupt lot of positions and collateral: deleveraging closes the positions and leaves
+/// the collateral to the auction, whose sale closes the lot; what the pool kept back covers
+/// the sale's discount first.
+#[test]
+fn deleveraging_leaves_a_lots_collateral_to_the_auction() {
+    let mut s = Suite::levered();
+    s.deposit_statom(ALICE, 0, 100_000_000).unwrap(); // 100 stATOM at 12 USDC
+    s.insure(BOB, Tranche::Junior, 100_000_000).unwrap();
+    let mut btc = s.crash_until(ALICE, 0, true);
+    btc = btc * 95 / 100;
+    s.refeed_btc(btc, 30);
+    s.liquidate(ALICE, 0).unwrap();
+    let lot = s.lot(1);
+    assert_eq!(lot.collateral.len(), 1, "the collateral is in the lot");
+    s.deleverage(1, &[(BOB, 0)]).unwrap();
+    let lot = s.lot(1);
+    assert!(lot.open && lot.positions.iter().all(|p| p.size.is_zero()));
+    assert_eq!(lot.collateral[0].amount.u128(), 100_000_000);
+    assert!(s.lot_status(1).active, "the collateral is still for sale");
+    assert!(s.positions(BOB, 0).is_empty(), "Bob's short closed");
+    inv_conservation(&s);
+    // Carol buys the stATOM at the auction's price; the lot closes and the pool pays.
+    s.refeed_btc(btc, 720);
+    let price = s.lot_status(1).price.unwrap();
+    s.bid(CAROL, 0, 1, "1", price).unwrap();
+    assert!(!s.lot(1).open && !s.lot_status(1).active);
+    let losses = s.losses();
+    assert_eq!(losses.deleveraged, 1);
+    assert!(losses.socialized.u128() > 0);
+    assert_eq!(losses.covered_by_insurance.u128(), 100_000_000);
+    assert_eq!(
+        -settlement(&s, ALICE),
+        losses.bad_debt.u128() as i128,
+        "what the pool could not cover is recorded"
+    );
+    // The sale was at factor 1 (720 s in): no discount, so the pool's 100 USDC covered it.
+    assert!(losses.bad_debt.u128() <= 1, "bad debt {}", losses.bad_debt);
+    inv_conservation(&s);
+}
