@@ -15,7 +15,8 @@ mod clearinghouse;
 mod liquidation;
 mod signing;
 pub use clearinghouse::{
-    collateral_config, perp_config, risk_config, underlying_config, Deployment, SETTLEMENT, TRADERS,
+    collateral_config, funding_config, perp_config, risk_config, underlying_config, Deployment,
+    SETTLEMENT, TRADERS,
 };
 use k256::ecdsa::SigningKey;
 pub use liquidation::{curve_config, liquidation_config, Waterfall};
