@@ -40,16 +40,19 @@ fn all_usdc(s: &Suite) -> u128 {
     holders.iter().map(|a| s.balance(a, SETTLEMENT)).sum()
 }
 
-#[test]
-fn crash_of_40_percent_with_200_accounts_liquidated_auctioned_and_covered() {
+/// 100 pairs: Alice's sub-account i is long 1,000 ATOM ($10,000) with a deposit from
+/// $2,000 to $11,900; Bob's is short the same with $6,000. Modes cycle isolated / cross /
+/// portfolio on both sides. The pool holds `junior` and `senior` uusdc; Carol bids from an
+/// 800,000 USDC account. Returns the suite and every uusdc on the chain at the start.
+fn open_pairs(junior: u128, senior: u128) -> (Suite, u128) {
     let mut s = Suite::with_liquidation();
     let usdc_at_start = all_usdc(&s);
-    // The pool: 30,000 USDC junior (Bob), 100,000 senior (Carol).
-    s.insure(BOB, Tranche::Junior, 30_000_000_000).unwrap();
-    s.insure(CAROL, Tranche::Senior, 100_000_000_000).unwrap();
-    // 100 pairs: Alice's sub-account i is long 1,000 ATOM ($10,000) with a deposit from
-    // $2,000 to $11,900; Bob's is short the same with $6,000. Modes cycle isolated / cross /
-    // portfolio on both sides.
+    if junior > 0 {
+        s.insure(BOB, Tranche::Junior, junior).unwrap();
+    }
+    if senior > 0 {
+        s.insure(CAROL, Tranche::Senior, senior).unwrap();
+    }
     for i in 0..PAIRS {
         s.create_account(ALICE, i, mode(i)).unwrap();
         s.create_account(BOB, i, mode(i + 1)).unwrap();
@@ -63,6 +66,13 @@ fn crash_of_40_percent_with_200_accounts_liquidated_auctioned_and_covered() {
     s.create_account(CAROL, 0, AccountMode::Cross).unwrap();
     s.deposit(CAROL, 0, 800_000_000_000, SETTLEMENT).unwrap();
     s.assert_conservation();
+    (s, usdc_at_start)
+}
+
+#[test]
+fn crash_of_40_percent_with_200_accounts_liquidated_auctioned_and_covered() {
+    // The pool: 30,000 USDC junior (Bob), 100,000 senior (Carol).
+    let (mut s, usdc_at_start) = open_pairs(30_000_000_000, 100_000_000_000);
     let pool_before: Vec<u128> = s.tranches().iter().map(|t| t.assets.u128()).collect();
 
     // One oracle update: every feeder reports ATOM 40 % lower (stATOM with it).
@@ -192,6 +202,93 @@ fn crash_of_40_percent_with_200_accounts_liquidated_auctioned_and_covered() {
         usd_u(pool_after[0]),
         usd_u(pool_before[1]),
         usd_u(pool_after[1]),
+        usd_u(losses.bad_debt.u128())
+    );
+}
+
+/// The same crash with a pool of 1,000 USDC: lots bankrupt beyond the pool are closed by
+/// auto-deleveraging against the shorts (ten candidates named per lot), the rest are
+/// auctioned; counterparties only ever reduce and stay solvent, every shortfall is covered,
+/// socialized or recorded, and no uusdc appears or vanishes.
+#[test]
+fn crash_with_an_exhausted_pool_is_closed_by_auto_deleveraging() {
+    let (mut s, usdc_at_start) = open_pairs(1_000_000_000, 0);
+    s.advance(30);
+    s.feed(&PRICES_AFTER);
+    let due: Vec<u32> = (0..PAIRS)
+        .filter(|&i| {
+            let r = s.margin(ALICE, i).unwrap();
+            r.equity < r.maintenance_margin
+        })
+        .collect();
+    for &i in &due {
+        s.liquidate(ALICE, i).unwrap();
+    }
+    let lots = s.losses().liquidations;
+    let (mut deleveraged, mut auctioned) = (0, 0);
+    for lot in 1..=lots {
+        let i = s.lot(lot).account.sub_id;
+        let candidates: Vec<(usize, u32)> = (0..10).map(|k| (BOB, (i + k) % PAIRS)).collect();
+        if s.deleverage(lot, &candidates).is_ok() {
+            deleveraged += 1;
+            assert!(!s.lot(lot).open, "positions-only lot closed by ADL");
+        }
+        s.assert_conservation();
+    }
+    s.advance(1800);
+    s.feed(&PRICES_AFTER);
+    for lot in 1..=lots {
+        if s.lot(lot).open {
+            let st = s.lot_status(lot);
+            s.bid(CAROL, 0, lot, "1", st.price.unwrap()).unwrap();
+            auctioned += 1;
+        }
+    }
+    s.assert_conservation();
+    let losses = s.losses();
+    assert!(
+        deleveraged > 0,
+        "the pool was exhausted: some lots went to ADL"
+    );
+    // Shorts only ever reduced, and none left insolvent by its premium.
+    let mut reduced = 0;
+    for i in 0..PAIRS {
+        let left: Vec<_> = s.positions(BOB, i);
+        assert!(left.len() <= 1);
+        if let Some(p) = left.first() {
+            assert!(
+                p.size < SignedDecimal::zero() && p.size >= SignedDecimal::from_ratio(-1000, 1),
+                "Bob {i}: {}",
+                p.size
+            );
+        }
+        if left.first().map(|p| p.size) != Some(SignedDecimal::from_ratio(-1000, 1)) {
+            reduced += 1;
+        }
+        assert!(s.margin(BOB, i).unwrap().equity >= SignedDecimal::zero());
+    }
+    // I5: every emptied negative balance is recorded bad debt.
+    let mut outstanding = 0u128;
+    for i in 0..PAIRS {
+        let a = s.account(ALICE, i).unwrap();
+        if a.settlement.is_negative() && a.positions.is_empty() && a.lot.is_none() {
+            outstanding += a.settlement.unsigned_abs().u128();
+        }
+    }
+    assert_eq!(outstanding, losses.bad_debt.u128());
+    assert_eq!(all_usdc(&s), usdc_at_start);
+    let usd_u = |x: u128| x as f64 / 1e6;
+    println!(
+        "crash -40 % ATOM with a 1,000 USDC pool: {} lots ({} closed by auto-deleveraging, {} \
+         auctioned), {} short positions deleveraged ({} accounts reduced), socialized {:.2} \
+         USDC, covered by the pool {:.2}, bad debt recorded {:.2} USDC",
+        lots,
+        deleveraged,
+        auctioned,
+        losses.deleveraged,
+        reduced,
+        usd_u(losses.socialized.u128()),
+        usd_u(losses.covered_by_insurance.u128()),
         usd_u(losses.bad_debt.u128())
     );
 }
