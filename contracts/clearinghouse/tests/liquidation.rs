@@ -39,15 +39,7 @@ fn liquidation_takes_the_smallest_part_that_restores_initial_margin() {
     let r = s.liquidate(ALICE, 0).unwrap();
     // The keeper is paid in tokens; the account pays the 1 % penalty (at least the tip).
     assert_eq!(s.balance(&keeper, SETTLEMENT), 5_000_000);
-    let penalty: i128 = r
-        .events
-        .iter()
-        .flat_map(|e| e.attributes.iter())
-        .find(|a| a.key == "penalty")
-        .unwrap()
-        .value
-        .parse()
-        .unwrap();
+    let penalty: i128 = attribute(&r, "penalty").parse().unwrap();
     let lot = s.lot(1);
     assert!(lot.open && lot.collateral.is_empty());
     let taken = lot.positions[0].size;
@@ -224,7 +216,7 @@ fn exhausted_pool_leaves_recorded_bad_debt_that_a_deposit_pays_first() {
     inv_conservation(&s);
 }
 
-/// The amount of attribute `key` in the first event that has it.
+/// The value of attribute `key` in the first event that has it.
 fn attribute(r: &cw_multi_test::AppResponse, key: &str) -> String {
     r.events
         .iter()

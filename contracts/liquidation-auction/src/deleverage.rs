@@ -10,20 +10,22 @@
 //! Ranking every account on chain is unbounded, so the caller names up to `MAX_CANDIDATES`
 //! accounts; this contract ranks them by profit × leverage and skips those that do not
 //! qualify. The clearinghouse moves the positions, adds the mark value to the premium and
-//! refuses a negative premium or one that would lift the account above zero.
+//! refuses a negative premium, one that would lift the account above zero, and one that
+//! would leave the counterparty insolvent.
 
 use std::collections::BTreeSet;
 
 use cosmwasm_std::{
     to_json_binary, DepsMut, Empty, Env, Int128, Response, SignedDecimal, Uint128, WasmMsg,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use ballast_types::auction::LotEventKind;
 use ballast_types::clearinghouse::{
     AccountResponse, ExecuteMsg as ClearinghouseMsg, LotRef, LotResponse,
     QueryMsg as ClearinghouseQuery,
 };
+use ballast_types::insurance::QueryMsg as InsuranceQuery;
 use ballast_types::liquidation::AccountRef;
 
 use crate::error::{ContractError, ContractResult};
@@ -46,12 +48,6 @@ struct Liquidation {
 struct Margin {
     equity: SignedDecimal,
     gross_notional: SignedDecimal,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "snake_case")]
-enum InsuranceQuery {
-    Assets {},
 }
 
 fn overflow(what: &'static str) -> impl Fn(cosmwasm_std::OverflowError) -> ContractError {

@@ -31,10 +31,7 @@ pub fn sweep_stray(deps: DepsMut, env: Env, info: MessageInfo) -> ContractResult
         .querier
         .query_balance(&env.contract.address, &config.settlement_denom)?
         .amount;
-    let owned = load_tranche(deps.storage, Tranche::Junior)?
-        .assets
-        .checked_add(load_tranche(deps.storage, Tranche::Senior)?.assets)?;
-    let stray = balance.saturating_sub(owned);
+    let stray = balance.saturating_sub(crate::query::assets(deps.as_ref())?);
     if stray.is_zero() {
         return Err(ContractError::ZeroAmount {});
     }
