@@ -116,6 +116,7 @@ pub fn execute(
         ExecuteMsg::SetMinNonce { sub_id, min_nonce } => {
             trade::set_min_nonce(deps, info, sub_id, min_nonce)
         }
+        ExecuteMsg::SetAgent { sub_id, agent } => account::set_agent(deps, info, sub_id, agent),
         ExecuteMsg::SweepFees(_) => liquidate::sweep_fees(deps),
         ExecuteMsg::UpdateOwnership(action) => {
             let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)

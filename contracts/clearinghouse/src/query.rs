@@ -108,6 +108,7 @@ fn account_response(
         collateral,
         positions: positions(deps, owner, sub_id)?,
         lot: FROZEN.may_load(deps.storage, (owner, sub_id))?,
+        agent: a.agent.map(|a| a.to_string()),
     })
 }
 

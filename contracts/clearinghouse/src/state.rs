@@ -112,6 +112,10 @@ pub struct Account {
     pub mode: AccountMode,
     /// Signed settlement balance in base units.
     pub settlement: Int128,
+    /// An address whose signed orders trade for this account (never withdraw); absent in
+    /// accounts stored before agents existed, and left out of the JSON when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<Addr>,
 }
 
 /// Listing limits: they bound every loop over listed items in an execute path.

@@ -7,7 +7,7 @@ use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Repl
 use ballast_types::insurance::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::{ContractError, ContractResult};
-use crate::execute::{admin, cover, deposit, revenue, withdraw};
+use crate::execute::{admin, backstop, cover, deposit, revenue, withdraw};
 use crate::{query, setup};
 
 pub const CONTRACT_NAME: &str = "crates.io:ballast-insurance-pool";
@@ -45,13 +45,21 @@ pub fn execute(
         cw_utils::nonpayable(&info)?;
     }
     match msg {
-        ExecuteMsg::Deposit { tranche } => deposit::deposit(deps, info, tranche),
-        ExecuteMsg::DistributeRevenue {} => revenue::distribute_revenue(deps, info),
+        ExecuteMsg::Deposit { tranche } => deposit::deposit(deps, env, info, tranche),
+        ExecuteMsg::DistributeRevenue {} => revenue::distribute_revenue(deps, env, info),
         ExecuteMsg::SweepStray {} => revenue::sweep_stray(deps, env, info),
         ExecuteMsg::Receive(wrapper) => withdraw::receive(deps, env, info, wrapper),
         ExecuteMsg::Withdraw { id } => withdraw::withdraw(deps, env, info, id),
         ExecuteMsg::CancelWithdraw { id } => withdraw::cancel_withdraw(deps, info, id),
         ExecuteMsg::CoverShortfall { amount } => cover::cover_shortfall(deps, env, info, amount),
+        ExecuteMsg::SetBackstop {
+            auction,
+            sub_id,
+            agent,
+        } => backstop::set_backstop(deps, info, auction, sub_id, agent),
+        ExecuteMsg::FundBackstop { amount } => backstop::fund(deps, env, info, amount),
+        ExecuteMsg::DefundBackstop { amount } => backstop::defund(deps, env, info, amount),
+        ExecuteMsg::Backstop { lot } => backstop::bid(deps, info, lot),
         ExecuteMsg::UpdateConfig {
             clearinghouse,
             cooldown_secs,
@@ -70,12 +78,12 @@ pub fn execute(
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
     Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?)?,
-        QueryMsg::Tranche { tranche } => to_json_binary(&query::tranche(deps, tranche)?)?,
-        QueryMsg::Tranches {} => to_json_binary(&query::tranches(deps)?)?,
+        QueryMsg::Tranche { tranche } => to_json_binary(&query::tranche(deps, &env, tranche)?)?,
+        QueryMsg::Tranches {} => to_json_binary(&query::tranches(deps, &env)?)?,
         QueryMsg::Assets {} => to_json_binary(&query::assets(deps)?)?,
         QueryMsg::PendingWithdrawals {
             owner,
@@ -83,15 +91,17 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> ContractResult<Binary> {
             limit,
         } => to_json_binary(&query::pending_withdrawals(
             deps,
+            &env,
             owner,
             start_after,
             limit,
         )?)?,
-        QueryMsg::Withdrawal { id } => to_json_binary(&query::withdrawal(deps, id)?)?,
+        QueryMsg::Withdrawal { id } => to_json_binary(&query::withdrawal(deps, &env, id)?)?,
         QueryMsg::Covers { start_after, limit } => {
             to_json_binary(&query::covers(deps, start_after, limit)?)?
         }
         QueryMsg::Totals {} => to_json_binary(&query::totals(deps)?)?,
+        QueryMsg::Backstop {} => to_json_binary(&query::backstop(deps, &env)?)?,
     })
 }
 

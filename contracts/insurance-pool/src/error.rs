@@ -49,6 +49,28 @@ pub enum ContractError {
     #[error("a deposit of {amount} in the {tranche} tranche buys no share at the current price")]
     ZeroShares { tranche: Tranche, amount: Uint128 },
 
+    #[error("the backstop account cannot be valued now: {0}")]
+    BackstopValuation(String),
+
+    #[error("no backstop: set one with SetBackstop (and an auction to bid in)")]
+    NoBackstop {},
+
+    #[error("the backstop account is sub-account {sub_id}; it cannot change")]
+    BackstopAccountFixed { sub_id: u32 },
+
+    #[error("the backstop declines lot {lot}: it holds collateral")]
+    BackstopCollateral { lot: u64 },
+
+    #[error("the clearinghouse is not set")]
+    NoClearinghouse {},
+
+    #[error("the {tranche} tranche holds {liquid} in coin, {needed} is needed (the rest is in the backstop account)")]
+    Illiquid {
+        tranche: Tranche,
+        needed: Uint128,
+        liquid: Uint128,
+    },
+
     #[error("{shares} shares exceed the supply of {supply}")]
     SharesExceedSupply { shares: Uint128, supply: Uint128 },
 

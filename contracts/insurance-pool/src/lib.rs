@@ -11,7 +11,13 @@
 //! the share token's total supply. Deposits price shares with one virtual share and one
 //! virtual asset (OpenZeppelin ERC-4626 with a zero decimals offset), so the first depositor
 //! cannot inflate the price against the next; every division rounds in the pool's favour.
+//!
+//! Backstop. The pool can bid for lots at the floor of their run (asked by the auction
+//! before a redo) into a clearinghouse account of its own, funded from the junior tranche,
+//! whose equity counts in the junior value; an operator's agent key unwinds what it buys
+//! with ordinary signed orders. See `book` for how covers stay junior-first meanwhile.
 
+pub mod book;
 pub mod contract;
 pub mod error;
 pub mod execute;

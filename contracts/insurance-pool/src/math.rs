@@ -84,6 +84,42 @@ pub fn split_revenue(
     Ok((junior_part, senior_part))
 }
 
+/// The junior tranche's debt to the senior one after [`settle_debt`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settled {
+    pub junior_liquid: Uint128,
+    pub senior_liquid: Uint128,
+    pub debt: Uint128,
+    /// Moved from the junior tranche's liquid assets to the senior tranche's.
+    pub repaid: Uint128,
+    /// Debt beyond everything the junior tranche owns, written off: the senior tranche's loss.
+    pub written_off: Uint128,
+}
+
+/// Settles the junior tranche's `debt` to the senior tranche: the debt is first capped at
+/// what the junior tranche owns (`junior_liquid + equity` of the backstop account; the rest
+/// is written off, so the junior value never goes below zero and a new junior depositor never
+/// pays an old debt), then repaid from the junior liquid assets. Afterwards a debt is left
+/// only when the junior tranche has no liquid assets, and it is at most `equity`.
+pub fn settle_debt(
+    junior_liquid: Uint128,
+    senior_liquid: Uint128,
+    debt: Uint128,
+    equity: Uint128,
+) -> ContractResult<Settled> {
+    let owned = junior_liquid.checked_add(equity)?;
+    let written_off = debt.saturating_sub(owned);
+    let debt = debt.checked_sub(written_off)?;
+    let repaid = debt.min(junior_liquid);
+    Ok(Settled {
+        junior_liquid: junior_liquid.checked_sub(repaid)?,
+        senior_liquid: senior_liquid.checked_add(repaid)?,
+        debt: debt.checked_sub(repaid)?,
+        repaid,
+        written_off,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +171,44 @@ mod tests {
             split_revenue(u(7), u(0), u(0), tilt).unwrap_err(),
             ContractError::NoRecipients {}
         );
+    }
+
+    #[test]
+    fn debt_is_capped_at_what_junior_owns_then_repaid_from_its_liquid_assets() {
+        let settled = |j, s, d, e| settle_debt(u(j), u(s), u(d), u(e)).unwrap();
+        // Liquid enough: repaid in full.
+        let r = settled(100, 50, 30, 0);
+        assert_eq!(
+            (r.junior_liquid, r.senior_liquid, r.debt),
+            (u(70), u(80), u(0))
+        );
+        assert_eq!((r.repaid, r.written_off), (u(30), u(0)));
+        // Liquid short, equity covers: what is liquid repays, the rest waits on the equity.
+        let r = settled(10, 50, 30, 40);
+        assert_eq!(
+            (r.junior_liquid, r.senior_liquid, r.debt),
+            (u(0), u(60), u(20))
+        );
+        // The backstop lost: what junior cannot own is written off (senior's loss).
+        let r = settled(10, 50, 30, 5);
+        assert_eq!(
+            (r.junior_liquid, r.senior_liquid, r.debt),
+            (u(0), u(60), u(5))
+        );
+        assert_eq!((r.repaid, r.written_off), (u(10), u(15)));
+        // Junior value (liquid + equity − debt) never changes by settling unless written off;
+        // the sum of both values never changes except by the write-off.
+        for (j, s, d, e) in [(7, 3, 9, 4), (0, 0, 5, 0), (20, 1, 2, 0), (0, 9, 9, 9)] {
+            let r = settled(j, s, d, e);
+            let before = u(j) + u(e) + u(s);
+            assert_eq!(r.junior_liquid + u(e) + r.senior_liquid, before);
+            assert_eq!(
+                u(j) + u(e) - (u(d) - r.written_off),
+                r.junior_liquid + u(e) - r.debt
+            );
+            assert!(r.debt.is_zero() || r.junior_liquid.is_zero());
+            assert!(r.debt <= u(e));
+        }
     }
 
     #[test]

@@ -1,18 +1,20 @@
 //! Queries. List queries are paginated and capped (ballast_types::pagination).
 
-use cosmwasm_std::{Deps, Order, Uint128};
+use cosmwasm_std::{Deps, Env, Order, Uint128};
 use cw_storage_plus::Bound;
 
 use ballast_types::insurance::{
-    ConfigResponse, CoverRecord, TotalsResponse, Tranche, TrancheResponse, WithdrawalResponse,
+    BackstopResponse, ConfigResponse, CoverRecord, TotalsResponse, Tranche, TrancheResponse,
+    WithdrawalResponse,
 };
 use ballast_types::pagination::page_limit;
 
+use crate::book::Book;
 use crate::error::{ContractError, ContractResult};
 use crate::math::{assets_for_shares, share_price};
 use crate::state::{
-    load_tranche, token_supply, WithdrawalRequest, CONFIG, COVERS, OWNER_WITHDRAWALS, TOTALS,
-    WITHDRAWALS,
+    load_tranche, token_supply, WithdrawalRequest, BACKSTOP, CONFIG, COVERS, OWNER_WITHDRAWALS,
+    TOTALS, WITHDRAWALS,
 };
 
 pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
@@ -27,24 +29,34 @@ pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
     })
 }
 
-pub fn tranche(deps: Deps, tranche: Tranche) -> ContractResult<TrancheResponse> {
-    let state = load_tranche(deps.storage, tranche)?;
+pub fn tranche(deps: Deps, env: &Env, tranche: Tranche) -> ContractResult<TrancheResponse> {
+    tranche_of(deps, &Book::load(deps, &env.contract.address)?, tranche)
+}
+
+fn tranche_of(deps: Deps, book: &Book, tranche: Tranche) -> ContractResult<TrancheResponse> {
+    let state = book.tranche(tranche);
     let supply = token_supply(deps, &state.token_addr)?;
+    let value = book.value(tranche)?;
     Ok(TrancheResponse {
         tranche,
         token: state.token_addr.to_string(),
-        assets: state.assets,
+        assets: value,
+        liquid: state.assets,
         supply,
         locked: state.locked,
-        share_price: share_price(state.assets, supply)?,
+        share_price: share_price(value, supply)?,
     })
 }
 
-pub fn tranches(deps: Deps) -> ContractResult<Vec<TrancheResponse>> {
-    Tranche::ALL.iter().map(|t| tranche(deps, *t)).collect()
+pub fn tranches(deps: Deps, env: &Env) -> ContractResult<Vec<TrancheResponse>> {
+    let book = Book::load(deps, &env.contract.address)?;
+    Tranche::ALL
+        .iter()
+        .map(|t| tranche_of(deps, &book, *t))
+        .collect()
 }
 
-/// Both tranches' assets: the most a `CoverShortfall` can pay now.
+/// Both tranches' liquid assets: the most a `CoverShortfall` can pay now.
 pub fn assets(deps: Deps) -> ContractResult<Uint128> {
     Tranche::ALL.iter().try_fold(Uint128::zero(), |sum, t| {
         let s = load_tranche(deps.storage, *t)?;
@@ -52,13 +64,30 @@ pub fn assets(deps: Deps) -> ContractResult<Uint128> {
     })
 }
 
-/// (assets, supply) of both tranches, junior first: what a request's value is priced at.
+pub fn backstop(deps: Deps, env: &Env) -> ContractResult<BackstopResponse> {
+    let b = BACKSTOP.may_load(deps.storage)?;
+    let book = Book::load(deps, &env.contract.address)?;
+    Ok(BackstopResponse {
+        auction: b
+            .as_ref()
+            .and_then(|b| b.auction.as_ref())
+            .map(|a| a.to_string()),
+        sub_id: b.map(|b| b.sub_id),
+        equity: book.equity.unwrap_or_default(),
+        junior_debt: book.debt,
+    })
+}
+
+/// (value, supply) of both tranches, junior first: what a request's value is priced at.
 type Nav = [(Uint128, Uint128); 2];
 
-fn nav(deps: Deps) -> ContractResult<Nav> {
+fn nav(deps: Deps, env: &Env) -> ContractResult<Nav> {
+    let book = Book::load(deps, &env.contract.address)?;
     let one = |t| -> ContractResult<(Uint128, Uint128)> {
-        let s = load_tranche(deps.storage, t)?;
-        Ok((s.assets, token_supply(deps, &s.token_addr)?))
+        Ok((
+            book.value(t)?,
+            token_supply(deps, &book.tranche(t).token_addr)?,
+        ))
     };
     Ok([one(Tranche::Junior)?, one(Tranche::Senior)?])
 }
@@ -84,15 +113,16 @@ fn withdrawal_response(
     })
 }
 
-pub fn withdrawal(deps: Deps, id: u64) -> ContractResult<WithdrawalResponse> {
+pub fn withdrawal(deps: Deps, env: &Env, id: u64) -> ContractResult<WithdrawalResponse> {
     let r = WITHDRAWALS
         .may_load(deps.storage, id)?
         .ok_or(ContractError::UnknownWithdrawal { id })?;
-    withdrawal_response(id, r, &nav(deps)?)
+    withdrawal_response(id, r, &nav(deps, env)?)
 }
 
 pub fn pending_withdrawals(
     deps: Deps,
+    env: &Env,
     owner: Option<String>,
     start_after: Option<u64>,
     limit: Option<u32>,
@@ -113,7 +143,7 @@ pub fn pending_withdrawals(
             .take(limit)
             .collect::<Result<_, _>>()?,
     };
-    let nav = nav(deps)?;
+    let nav = nav(deps, env)?;
     ids.into_iter()
         .map(|id| withdrawal_response(id, WITHDRAWALS.load(deps.storage, id)?, &nav))
         .collect()

@@ -27,6 +27,19 @@ pub const NEXT_COVER_ID: Item<u64> = Item::new("next_cover_id");
 pub const COVERS: Map<u64, CoverRecord> = Map::new("covers");
 /// Lifetime totals of covers and revenue.
 pub const TOTALS: Item<TotalsResponse> = Item::new("totals");
+/// The backstop: the pool's clearinghouse account and the auction it bids in (absent until
+/// `SetBackstop`).
+pub const BACKSTOP: Item<Backstop> = Item::new("backstop");
+/// What the junior tranche owes the senior one (see `book`); absent means zero.
+pub const JUNIOR_DEBT: Item<Uint128> = Item::new("junior_debt");
+
+#[cw_serde]
+pub struct Backstop {
+    /// The auction whose floor bids the pool answers; `None`: not bidding.
+    pub auction: Option<Addr>,
+    /// The pool's clearinghouse account (fixed once set).
+    pub sub_id: u32,
+}
 
 #[cw_serde]
 pub struct Config {
@@ -42,7 +55,9 @@ pub struct Config {
 pub struct TrancheState {
     /// The tranche's cw20 share token (the pool is its only minter).
     pub token_addr: Addr,
-    /// Settlement units the tranche owns: deposits + revenue − payouts − covers.
+    /// Settlement units the pool holds for the tranche (its liquid assets): deposits +
+    /// revenue − payouts − covers, ± backstop funding and debt repayments. The junior
+    /// tranche's value adds the backstop equity and subtracts its debt (see `book`).
     pub assets: Uint128,
     /// Shares locked in open withdrawal requests (held by the pool).
     pub locked: Uint128,

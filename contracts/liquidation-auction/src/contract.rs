@@ -2,7 +2,7 @@
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response};
+use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response};
 
 use ballast_types::auction::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
@@ -31,6 +31,7 @@ pub fn instantiate(
         &Config {
             clearinghouse: deps.api.addr_validate(&msg.clearinghouse)?,
             curve: msg.curve,
+            backstop: None,
         },
     )?;
     Ok(Response::new()
@@ -63,12 +64,19 @@ pub fn execute(
             crate::deleverage::deleverage(deps, env, lot, candidates)
         }
         ExecuteMsg::SetCurve { curve } => execute::set_curve(deps, info, curve),
+        ExecuteMsg::SetBackstop { backstop } => execute::set_backstop(deps, info, backstop),
         ExecuteMsg::UpdateOwnership(action) => {
             let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)
                 .map_err(|_| ContractError::Unauthorized {})?;
             Ok(Response::new().add_attributes(ownership.into_attributes()))
         }
     }
+}
+
+/// The backstop's answer to a redo's request (see `execute::redo`).
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Response> {
+    execute::backstop_answered(deps, env, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

@@ -55,6 +55,9 @@ pub enum ContractError {
     #[error("no candidate holds an opposite, profitable position in the lot's markets")]
     NoCounterparty {},
 
+    #[error("unknown reply id {id}")]
+    UnknownReply { id: u64 },
+
     #[error("arithmetic overflow in {0}")]
     Overflow(&'static str),
 

@@ -1,11 +1,11 @@
 //! Starting lots (clearinghouse), bids, redos, the curve (owner).
 
 use cosmwasm_std::{
-    to_json_binary, Decimal, Deps, DepsMut, Env, Int128, MessageInfo, Response, SignedDecimal,
-    Uint128, WasmMsg,
+    to_json_binary, Addr, Decimal, Deps, DepsMut, Env, Int128, MessageInfo, Reply, Response,
+    SignedDecimal, SubMsg, SubMsgResult, Uint128, WasmMsg,
 };
 
-use ballast_types::auction::{CurveConfig, LotEvent, LotEventKind};
+use ballast_types::auction::{BackstopMsg, CurveConfig, LotEvent, LotEventKind};
 use ballast_types::clearinghouse::{
     AccountRef, ExecuteMsg as ClearinghouseMsg, LotRef, LotResponse, LotValue,
     QueryMsg as ClearinghouseQuery,
@@ -13,7 +13,7 @@ use ballast_types::clearinghouse::{
 
 use crate::curve::{factor, price, validate};
 use crate::error::{ContractError, ContractResult};
-use crate::state::{Auction, ACTIVE, CONFIG, HISTORY, LOTS};
+use crate::state::{Auction, ACTIVE, CONFIG, HISTORY, LOTS, PENDING_REDO};
 
 pub fn record(
     deps: &mut DepsMut,
@@ -106,7 +106,9 @@ pub fn bid(
         });
     }
     let (f, over) = factor(&a.curve, env.block.time.seconds().saturating_sub(a.started))?;
-    if over {
+    // A run that is over waits for a redo; only the backstop may still take it, at the
+    // floor (`factor` is the cusp then), valued from a fresh mark like any bid.
+    if over && CONFIG.load(deps.storage)?.backstop.as_ref() != Some(&info.sender) {
         return Err(ContractError::NeedsRedo { lot });
     }
     let v = value_now(deps.as_ref(), lot)?;
@@ -167,19 +169,68 @@ pub fn bid(
         .add_attribute("payment", payment.to_string()))
 }
 
-pub fn redo(mut deps: DepsMut, env: Env, info: MessageInfo, lot: u64) -> ContractResult<Response> {
-    let mut a = active(&deps, lot)?;
+/// Reply id of the backstop's answer to a redo.
+const BACKSTOP_REPLY: u64 = 1;
+
+pub fn redo(deps: DepsMut, env: Env, info: MessageInfo, lot: u64) -> ContractResult<Response> {
+    let a = active(&deps, lot)?;
     let (_, over) = factor(&a.curve, env.block.time.seconds().saturating_sub(a.started))?;
     if !over {
         return Err(ContractError::StillRunning { lot });
     }
+    let Some(backstop) = CONFIG.load(deps.storage)?.backstop else {
+        return restart(deps, env, lot, info.sender);
+    };
+    // The backstop first: it bids for the whole lot at the floor (re-entering `bid`). Its
+    // failure — an error anywhere in its bid, the margin check included — is undone by the
+    // chain and answered by a plain restart in the reply; nothing is written here but the
+    // note the reply needs.
+    PENDING_REDO.save(deps.storage, &(lot, info.sender))?;
+    let ask = WasmMsg::Execute {
+        contract_addr: backstop.to_string(),
+        msg: to_json_binary(&BackstopMsg::Backstop { lot })?,
+        funds: vec![],
+    };
+    Ok(Response::new()
+        .add_submessage(SubMsg::reply_always(ask, BACKSTOP_REPLY))
+        .add_attribute("action", "redo")
+        .add_attribute("lot", lot.to_string())
+        .add_attribute("backstop", backstop))
+}
+
+/// The backstop took the lot (nothing more to do: its bid was recorded and settled), or it
+/// failed and the lot restarts as a plain redo, the keeper tipped.
+pub fn backstop_answered(deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Response> {
+    let (lot, keeper) = PENDING_REDO.load(deps.storage)?;
+    PENDING_REDO.remove(deps.storage);
+    if msg.id != BACKSTOP_REPLY {
+        return Err(ContractError::UnknownReply { id: msg.id });
+    }
+    let reason = match msg.result {
+        // A backstop that answered without taking the lot leaves it to the restart too.
+        SubMsgResult::Ok(_) if LOTS.load(deps.storage, lot)?.active => {
+            "answered without taking the lot".to_string()
+        }
+        SubMsgResult::Ok(_) => {
+            return Ok(Response::new()
+                .add_attribute("action", "backstop_bid")
+                .add_attribute("lot", lot.to_string()))
+        }
+        SubMsgResult::Err(reason) => reason,
+    };
+    Ok(restart(deps, env, lot, keeper)?.add_attribute("backstop_declined", reason))
+}
+
+/// A run restarted from a fresh mark; `keeper` gets the redo tip.
+fn restart(mut deps: DepsMut, env: Env, lot: u64, keeper: Addr) -> ContractResult<Response> {
+    let mut a = active(&deps, lot)?;
     let v = value_now(deps.as_ref(), lot)?;
     a.started = env.block.time.seconds();
     a.start_value = v.value;
     a.start_gross = v.gross;
     a.redos += 1;
     let kind = LotEventKind::Redo {
-        keeper: info.sender.to_string(),
+        keeper: keeper.to_string(),
     };
     record(&mut deps, &env, lot, &mut a, kind)?;
     LOTS.save(deps.storage, lot, &a)?;
@@ -188,7 +239,7 @@ pub fn redo(mut deps: DepsMut, env: Env, info: MessageInfo, lot: u64) -> Contrac
         contract_addr: config.clearinghouse.to_string(),
         msg: to_json_binary(&ClearinghouseMsg::AuctionTip {
             lot,
-            keeper: info.sender.to_string(),
+            keeper: keeper.to_string(),
         })?,
         funds: vec![],
     };
@@ -196,8 +247,26 @@ pub fn redo(mut deps: DepsMut, env: Env, info: MessageInfo, lot: u64) -> Contrac
         .add_message(tip)
         .add_attribute("action", "redo")
         .add_attribute("lot", lot.to_string())
-        .add_attribute("keeper", info.sender)
+        .add_attribute("keeper", keeper)
         .add_attribute("mark_value", v.value.to_string()))
+}
+
+pub fn set_backstop(
+    deps: DepsMut,
+    info: MessageInfo,
+    backstop: Option<String>,
+) -> ContractResult<Response> {
+    cw_ownable::assert_owner(deps.storage, &info.sender)
+        .map_err(|_| ContractError::Unauthorized {})?;
+    let backstop = backstop.map(|b| deps.api.addr_validate(&b)).transpose()?;
+    let named = backstop.as_ref().map(Addr::to_string).unwrap_or_default();
+    CONFIG.update(deps.storage, |mut c| -> ContractResult<_> {
+        c.backstop = backstop;
+        Ok(c)
+    })?;
+    Ok(Response::new()
+        .add_attribute("action", "set_backstop")
+        .add_attribute("backstop", named))
 }
 
 pub fn set_curve(deps: DepsMut, info: MessageInfo, curve: CurveConfig) -> ContractResult<Response> {

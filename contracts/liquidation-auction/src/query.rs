@@ -16,6 +16,7 @@ pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
     Ok(ConfigResponse {
         clearinghouse: c.clearinghouse.to_string(),
         curve: c.curve,
+        backstop: c.backstop.map(|b| b.to_string()),
     })
 }
 

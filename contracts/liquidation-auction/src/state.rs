@@ -19,7 +19,13 @@ pub const HISTORY: Map<(u64, u32), LotEvent> = Map::new("history");
 pub struct Config {
     pub clearinghouse: Addr,
     pub curve: CurveConfig,
+    /// Asked to bid at the floor before a redo (absent in configs stored before backstops).
+    #[serde(default)]
+    pub backstop: Option<Addr>,
 }
+
+/// (lot, keeper) of the redo waiting for the backstop's answer (the reply finishes it).
+pub const PENDING_REDO: Item<(u64, Addr)> = Item::new("pending_redo");
 
 #[cw_serde]
 pub struct Auction {

@@ -57,8 +57,11 @@ pub enum ExecuteMsg {
         fraction: Decimal,
         max_price: SignedDecimal,
     },
-    /// Anyone, once a lot is past its tail or its factor is below the cusp: restart it from
-    /// a fresh mark; the caller gets the clearinghouse's redo tip.
+    /// Anyone, once a lot is past its tail or its factor is below the cusp. With a backstop
+    /// configured, the backstop (the insurance pool) is first asked to take the whole lot at
+    /// the floor — the cusp price of a fresh mark; if it declines or fails (no backstop
+    /// account, initial margin, a collateral lot), or without a backstop, the lot restarts
+    /// from a fresh mark and the caller gets the clearinghouse's redo tip.
     Redo {
         lot: u64,
     },
@@ -78,6 +81,12 @@ pub enum ExecuteMsg {
     /// Owner: the curve for lots started from now on.
     SetCurve {
         curve: CurveConfig,
+    },
+    /// Owner: the backstop bidder (the insurance pool: it must answer `Backstop { lot }` by
+    /// bidding), or `None` for none. Only the backstop may bid once a run is over, and only
+    /// at the floor.
+    SetBackstop {
+        backstop: Option<String>,
     },
     UpdateOwnership(cw_ownable::Action),
 }
@@ -114,6 +123,15 @@ pub enum QueryMsg {
 pub struct ConfigResponse {
     pub clearinghouse: String,
     pub curve: CurveConfig,
+    /// The backstop bidder asked at the floor before a redo, if any.
+    pub backstop: Option<String>,
+}
+
+/// What the auction sends its backstop at the floor of a lot's run (the insurance pool's
+/// `ExecuteMsg::Backstop` has this JSON); the backstop answers with a `Bid`.
+#[cw_serde]
+pub enum BackstopMsg {
+    Backstop { lot: u64 },
 }
 
 #[cw_serde]

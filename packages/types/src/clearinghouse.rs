@@ -214,6 +214,10 @@ pub enum ExecuteMsg {
     /// Change the margin mode of the sender's account; it must stay at or above initial
     /// margin in the new mode, and an isolated account may hold only its own market.
     SetMode(AccountSetup),
+    /// Name (`None`: remove) an agent of the sender's account: an address whose signed
+    /// orders trade for the account (the ADR-36 doc is signed by the agent, the order's
+    /// `owner` stays the account's). Agents cannot withdraw or send any other message.
+    SetAgent { sub_id: u32, agent: Option<String> },
     /// Deposit the attached native coin (exactly one listed denom) into the sender's account.
     Deposit(SubAccount),
     /// cw20 deposit: `msg` is a [`ReceiveMsg`]; only a listed cw20 collateral may call.
@@ -447,6 +451,8 @@ pub struct AccountResponse {
     pub positions: Vec<PositionResponse>,
     /// The open liquidation lot that freezes the account, if any.
     pub lot: Option<u64>,
+    /// The agent whose signed orders also trade for the account, if any.
+    pub agent: Option<String>,
 }
 
 /// A liquidation lot and, when the oracle can price it now, its value.

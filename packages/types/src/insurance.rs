@@ -103,6 +103,36 @@ pub enum ExecuteMsg {
         /// The shortfall to cover, in settlement base units (positive).
         amount: Uint128,
     },
+    /// Owner: the backstop. The pool opens clearinghouse account `sub_id` (cross margin)
+    /// the first time — its equity belongs to the junior tranche — and names `agent` for it,
+    /// the operator's key whose signed orders unwind what the pool buys (it cannot withdraw).
+    /// `auction`: the liquidation auction whose floor bids the pool answers; `None` stops
+    /// bidding (the account stays, still counted). `sub_id` cannot change once set.
+    SetBackstop {
+        auction: Option<String>,
+        sub_id: u32,
+        agent: Option<String>,
+    },
+    /// Owner: move `amount` of the junior tranche's liquid assets into the backstop account
+    /// (margin for what it buys).
+    FundBackstop {
+        /// Settlement base units (positive, at most the junior tranche's liquid assets).
+        amount: Uint128,
+    },
+    /// Owner: withdraw `amount` of settlement from the backstop account back to the junior
+    /// tranche (the clearinghouse's margin check applies); it first repays what the junior
+    /// tranche owes the senior one.
+    DefundBackstop {
+        /// Settlement base units (positive).
+        amount: Uint128,
+    },
+    /// The configured auction only, at the floor of a lot's run: bid for the whole lot into
+    /// the backstop account. Lots holding collateral are declined (collateral finds buyers
+    /// elsewhere; the backstop's agent could not sell it).
+    Backstop {
+        /// The lot (the clearinghouse's id).
+        lot: u64,
+    },
     /// Owner: change settings; a field left `None` is kept.
     UpdateConfig {
         /// New clearinghouse address.
@@ -177,6 +207,25 @@ pub enum QueryMsg {
     /// Lifetime totals of covers and revenue.
     #[returns(TotalsResponse)]
     Totals {},
+    /// The backstop account, its equity and what the junior tranche owes the senior one.
+    #[returns(BackstopResponse)]
+    Backstop {},
+}
+
+#[cw_serde]
+pub struct BackstopResponse {
+    /// The auction whose floor bids the pool answers (`None`: not bidding).
+    pub auction: Option<String>,
+    /// The pool's clearinghouse account (`None` before `SetBackstop`).
+    pub sub_id: Option<u32>,
+    /// Its equity at fresh prices, floored at zero, settlement base units: part of the
+    /// junior tranche's assets.
+    pub equity: Uint128,
+    /// What the junior tranche owes the senior one: covers the senior tranche paid while
+    /// junior value sat in the backstop account. Repaid from the junior tranche's next
+    /// liquid assets; never more than junior liquid assets + equity (the rest is written
+    /// off, a loss of the senior tranche).
+    pub junior_debt: Uint128,
 }
 
 #[cw_serde]
@@ -201,9 +250,14 @@ pub struct TrancheResponse {
     pub tranche: Tranche,
     /// Address of the tranche's cw20 share token.
     pub token: String,
-    /// Settlement base units the tranche owns (kept in the pool's ledger: a bank transfer
-    /// straight to the pool changes nothing here).
+    /// Settlement base units the tranche owns, its net asset value (kept in the pool's
+    /// ledger: a bank transfer straight to the pool changes nothing here): `liquid`, plus
+    /// for the junior tranche the backstop account's equity less its debt to the senior
+    /// tranche, for the senior tranche plus that debt.
     pub assets: Uint128,
+    /// The part of `assets` the pool holds in settlement coin: what covers and withdrawals
+    /// are paid from.
+    pub liquid: Uint128,
     /// Shares outstanding (the token's total supply, locked shares included).
     pub supply: Uint128,
     /// Shares locked in withdrawal requests (held by the pool).
@@ -260,6 +314,10 @@ pub struct CoverRecord {
     pub senior_paid: Uint128,
     /// What the pool could not pay.
     pub uncovered: Uint128,
+    /// Part of `senior_paid` lent to the junior tranche, whose value sat in the backstop
+    /// account (added to its debt).
+    #[serde(default)]
+    pub lent: Uint128,
 }
 
 #[cw_serde]

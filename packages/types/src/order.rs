@@ -186,9 +186,10 @@ pub fn pubkey_to_address(pubkey: &[u8], prefix: &str) -> Result<String, OrderErr
 ///
 /// `pubkey` is the 33-byte compressed key the wallet returns with the signature, `signature`
 /// the 64-byte `r || s`, `bech32_prefix` the chain's account prefix. Checks, in order: the key
-/// is well formed and derives `order.owner` (else [`OrderError::SignerMismatch`]), then the
-/// signature of sha256([`adr36_sign_bytes`]`(order.owner, canonical bytes)`) with
-/// `api.secp256k1_verify`. High-S signatures are accepted (the SDK's ante handler would reject
+/// is well formed and derives `order.owner` or `agent` — the account's agent, if it has one
+/// (else [`OrderError::SignerMismatch`]) —, then the signature of
+/// sha256([`adr36_sign_bytes`]`(signer, canonical bytes)`) with `api.secp256k1_verify`, the
+/// signer being the address the key derives (an agent signs its own ADR-36 doc). High-S signatures are accepted (the SDK's ante handler would reject
 /// them; wallets produce low-S): harmless, as the order id is the hash of the order, never of
 /// the signature, so a signature must never be used as a key for anything.
 pub fn verify_order(
@@ -197,9 +198,10 @@ pub fn verify_order(
     pubkey: &[u8],
     signature: &[u8],
     bech32_prefix: &str,
+    agent: Option<&str>,
 ) -> Result<[u8; 32], OrderError> {
     let derived = pubkey_to_address(pubkey, bech32_prefix)?;
-    if derived != order.owner {
+    if derived != order.owner && Some(derived.as_str()) != agent {
         return Err(OrderError::SignerMismatch {
             owner: order.owner.clone(),
             derived,
@@ -207,7 +209,7 @@ pub fn verify_order(
     }
     check_signature_scalars(signature)?;
     let canonical = order.encode()?;
-    let digest = sha256(&adr36_sign_bytes(&order.owner, &canonical));
+    let digest = sha256(&adr36_sign_bytes(&derived, &canonical));
     match api.secp256k1_verify(&digest, signature, pubkey) {
         Ok(true) => Ok(sha256(&canonical)),
         Ok(false) => Err(OrderError::InvalidSignature {

@@ -72,7 +72,14 @@ fn verify(
     pubkey: &[u8],
     signature: &[u8],
 ) -> Result<[u8; 32], OrderError> {
-    verify_order(&MockApi::default(), order, pubkey, signature, &v.prefix)
+    verify_order(
+        &MockApi::default(),
+        order,
+        pubkey,
+        signature,
+        &v.prefix,
+        None,
+    )
 }
 
 fn assert_invalid_signature(result: Result<[u8; 32], OrderError>, context: &str) {
@@ -352,7 +359,7 @@ fn bad_02_signature_by_another_key() {
             case.address
         );
         // … and the order is refused for the key, whoever the ADR-36 signer was.
-        let result = verify_order(&api, &case.order, &pubkey, &signature, &case.prefix);
+        let result = verify_order(&api, &case.order, &pubkey, &signature, &case.prefix, None);
         assert_eq!(
             result,
             Err(OrderError::SignerMismatch {
@@ -367,10 +374,48 @@ fn bad_02_signature_by_another_key() {
         let mut relabelled = case.order.clone();
         relabelled.owner = case.address.clone();
         assert_invalid_signature(
-            verify_order(&api, &relabelled, &pubkey, &signature, &case.prefix),
+            verify_order(&api, &relabelled, &pubkey, &signature, &case.prefix, None),
             "attacker relabels the owner",
         );
     }
+}
+
+/// An agent's key trades for the account once the account names it (`SetAgent`), and only
+/// with an ADR-36 doc the agent itself signed: the same signatures as above, now by a
+/// named agent.
+#[test]
+fn a_named_agent_signs_for_the_owner_and_no_one_else_does() {
+    let api = MockApi::default();
+    let cases = adversarial().signer_mismatch;
+    let by_agent = |case: &SignerMismatch, agent: Option<&str>| {
+        verify_order(
+            &api,
+            &case.order,
+            &b64(&case.pubkey_base64),
+            &b64(&case.signature_base64),
+            &case.prefix,
+            agent,
+        )
+    };
+    let mut agent_signed = 0;
+    for case in &cases {
+        let hash = case.order.hash();
+        if case.adr36_signer == case.address {
+            // The key's own doc over the owner's order: valid once the key is the agent,
+            // and the order id is the order's, whoever signed.
+            assert_eq!(by_agent(case, Some(&case.address)), Ok(hash));
+            agent_signed += 1;
+        } else {
+            // A doc naming someone else than the key's address never verifies.
+            assert_invalid_signature(by_agent(case, Some(&case.address)), "doc names another");
+        }
+        // Another agent named: the key is still nobody's.
+        assert!(matches!(
+            by_agent(case, Some(&case.order.owner.replace('q', "p"))),
+            Err(OrderError::SignerMismatch { .. })
+        ));
+    }
+    assert_eq!(agent_signed, 1, "one adversarial case signs its own doc");
 }
 
 #[test]
@@ -383,6 +428,7 @@ fn bad_02_owner_key_with_another_prefix() {
             &b64(&v.pubkey_base64),
             &b64(&v.signature_base64),
             other,
+            None,
         );
         assert!(
             matches!(result, Err(OrderError::SignerMismatch { .. })),

@@ -1,6 +1,6 @@
 //! Opening accounts and changing their margin mode.
 
-use cosmwasm_std::{DepsMut, Env, Int128, MessageInfo, Order, Response};
+use cosmwasm_std::{Addr, DepsMut, Env, Int128, MessageInfo, Order, Response};
 
 use ballast_types::clearinghouse::AccountMode;
 
@@ -33,6 +33,7 @@ pub fn create_account(
         &Account {
             mode,
             settlement: Int128::zero(),
+            agent: None,
         },
     )?;
     Ok(Response::new()
@@ -85,4 +86,33 @@ pub fn set_mode(
         .add_attribute("action", "set_mode")
         .add_attribute("owner", info.sender)
         .add_attribute("sub_id", sub_id.to_string()))
+}
+
+/// Names (or, with `None`, removes) the account's agent: an address whose ADR-36 signed
+/// orders trade for the account as the owner's would (Hyperliquid's agent wallets, dYdX's
+/// permissioned keys). An agent cannot withdraw, change the mode, cancel or name agents:
+/// every other message still needs the owner as sender. A contract owner (the insurance
+/// pool's backstop account) trades through its agent, since a contract cannot sign.
+pub fn set_agent(
+    deps: DepsMut,
+    info: MessageInfo,
+    sub_id: u32,
+    agent: Option<String>,
+) -> ContractResult<Response> {
+    let key = (&info.sender, sub_id);
+    let mut account =
+        ACCOUNTS
+            .may_load(deps.storage, key)?
+            .ok_or_else(|| ContractError::NoAccount {
+                owner: info.sender.to_string(),
+                sub_id,
+            })?;
+    account.agent = agent.map(|a| deps.api.addr_validate(&a)).transpose()?;
+    let named = account.agent.as_ref().map(Addr::to_string);
+    ACCOUNTS.save(deps.storage, key, &account)?;
+    Ok(Response::new()
+        .add_attribute("action", "set_agent")
+        .add_attribute("owner", info.sender)
+        .add_attribute("sub_id", sub_id.to_string())
+        .add_attribute("agent", named.unwrap_or_default()))
 }

@@ -38,12 +38,20 @@ fn check_order(
     signed: &SignedOrder,
 ) -> ContractResult<([u8; 32], Addr)> {
     let o = &signed.order;
+    let owner = deps.api.addr_validate(&o.owner)?;
+    let account = ACCOUNTS
+        .may_load(deps.storage, (&owner, o.sub_id))?
+        .ok_or_else(|| ContractError::NoAccount {
+            owner: o.owner.clone(),
+            sub_id: o.sub_id,
+        })?;
     let hash = verify_order(
         deps.api,
         o,
         &signed.pubkey,
         &signed.signature,
         &bech32_prefix(env),
+        account.agent.as_ref().map(Addr::as_str),
     )?;
     if o.chain_id != env.block.chain_id {
         return Err(ContractError::WrongChain {
@@ -62,13 +70,6 @@ fn check_order(
             now: env.block.time.seconds(),
         });
     }
-    let owner = deps.api.addr_validate(&o.owner)?;
-    let account = ACCOUNTS
-        .may_load(deps.storage, (&owner, o.sub_id))?
-        .ok_or_else(|| ContractError::NoAccount {
-            owner: o.owner.clone(),
-            sub_id: o.sub_id,
-        })?;
     crate::ledger::ensure_not_frozen(deps.storage, &owner, o.sub_id)?;
     if let AccountMode::Isolated { market } = &account.mode {
         if *market != o.market {

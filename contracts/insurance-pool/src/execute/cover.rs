@@ -4,9 +4,10 @@ use cosmwasm_std::{to_json_binary, DepsMut, Env, MessageInfo, Response, Uint128}
 
 use ballast_types::insurance::{CoverRecord, CoverResponse, Tranche};
 
+use crate::book::Book;
 use crate::error::{ContractError, ContractResult};
 use crate::execute::funds::pay;
-use crate::state::{load_tranche, next_id, save_tranche, CONFIG, COVERS, NEXT_COVER_ID, TOTALS};
+use crate::state::{next_id, CONFIG, COVERS, NEXT_COVER_ID, TOTALS};
 
 pub fn cover_shortfall(
     deps: DepsMut,
@@ -23,19 +24,23 @@ pub fn cover_shortfall(
     if amount.is_zero() {
         return Err(ContractError::ZeroAmount {});
     }
-    let mut junior = load_tranche(deps.storage, Tranche::Junior)?;
-    let mut senior = load_tranche(deps.storage, Tranche::Senior)?;
-    // Junior pays first, up to all it has; the senior tranche pays the rest it can.
-    let junior_paid = amount.min(junior.assets);
+    let mut book = Book::load_for_cover(deps.as_ref(), &env.contract.address)?;
+    // Junior pays first, up to all it has in coin; the senior tranche pays the rest it can.
+    let junior_paid = amount.min(book.junior.assets);
     let rest = amount.checked_sub(junior_paid)?;
-    let senior_paid = rest.min(senior.assets);
+    let senior_paid = rest.min(book.senior.assets);
     let uncovered = rest.checked_sub(senior_paid)?;
     let covered = junior_paid.checked_add(senior_paid)?;
+    // What the senior tranche paid while the junior tranche still owned backstop equity
+    // beyond its debt was the junior tranche's loss to take: lent, owed back (book.rs).
+    // Unknown equity (stale prices in the backstop account): nothing lent.
+    let junior_owns = book.equity.unwrap_or_default().saturating_sub(book.debt);
+    let lent = senior_paid.min(junior_owns);
     // Assets shrink, supplies do not: both share prices fall (locked shares included).
-    junior.assets = junior.assets.checked_sub(junior_paid)?;
-    senior.assets = senior.assets.checked_sub(senior_paid)?;
-    save_tranche(deps.storage, Tranche::Junior, &junior)?;
-    save_tranche(deps.storage, Tranche::Senior, &senior)?;
+    book.junior.assets = book.junior.assets.checked_sub(junior_paid)?;
+    book.senior.assets = book.senior.assets.checked_sub(senior_paid)?;
+    book.debt = book.debt.checked_add(lent)?;
+    let book = book.save(deps.storage)?;
 
     let id = next_id(deps.storage, &NEXT_COVER_ID)?;
     let record = CoverRecord {
@@ -45,6 +50,7 @@ pub fn cover_shortfall(
         junior_paid,
         senior_paid,
         uncovered,
+        lent,
     };
     COVERS.save(deps.storage, id, &record)?;
     let mut totals = TOTALS.load(deps.storage)?;
@@ -68,6 +74,7 @@ pub fn cover_shortfall(
         .add_attribute("uncovered", uncovered)
         .add_attribute("junior_paid", junior_paid)
         .add_attribute("senior_paid", senior_paid)
-        .add_attribute("junior_assets_after", junior.assets)
-        .add_attribute("senior_assets_after", senior.assets))
+        .add_attribute("lent_to_junior", lent)
+        .add_attribute("junior_assets_after", book.value(Tranche::Junior)?)
+        .add_attribute("senior_assets_after", book.value(Tranche::Senior)?))
 }

@@ -1,6 +1,7 @@
 //! One module per action.
 
 pub mod admin;
+pub mod backstop;
 pub mod cover;
 pub mod deposit;
 pub mod funds;

@@ -4,24 +4,27 @@ use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Uint128};
 
 use ballast_types::insurance::Tranche;
 
+use crate::book::Book;
 use crate::error::{ContractError, ContractResult};
 use crate::execute::funds::settlement_payment;
 use crate::math::split_revenue;
-use crate::state::{load_tranche, save_tranche, token_supply, TrancheState, CONFIG, TOTALS};
+use crate::state::{token_supply, CONFIG, TOTALS};
 
-/// A tranche's revenue weight before the tilt: its assets if it has shares outstanding, else
+/// A tranche's revenue weight before the tilt: its value if it has shares outstanding, else
 /// zero (assets nobody owns must not attract more).
-fn weight(deps: &DepsMut, state: &TrancheState) -> ContractResult<Uint128> {
-    if state.assets.is_zero() || token_supply(deps.as_ref(), &state.token_addr)?.is_zero() {
+fn weight(deps: &DepsMut, book: &Book, tranche: Tranche) -> ContractResult<Uint128> {
+    let value = book.value(tranche)?;
+    let token = &book.tranche(tranche).token_addr;
+    if value.is_zero() || token_supply(deps.as_ref(), token)?.is_zero() {
         return Ok(Uint128::zero());
     }
-    Ok(state.assets)
+    Ok(value)
 }
 
-pub fn distribute_revenue(deps: DepsMut, info: MessageInfo) -> ContractResult<Response> {
+pub fn distribute_revenue(deps: DepsMut, env: Env, info: MessageInfo) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
     let amount = settlement_payment(&info, &config.settlement_denom)?;
-    distribute(deps, amount, info.sender, "distribute_revenue")
+    distribute(deps, env, amount, info.sender, "distribute_revenue")
 }
 
 /// The pool's settlement balance above what the tranches own, distributed as revenue.
@@ -35,24 +38,25 @@ pub fn sweep_stray(deps: DepsMut, env: Env, info: MessageInfo) -> ContractResult
     if stray.is_zero() {
         return Err(ContractError::ZeroAmount {});
     }
-    distribute(deps, stray, info.sender, "sweep_stray")
+    distribute(deps, env, stray, info.sender, "sweep_stray")
 }
 
 fn distribute(
     deps: DepsMut,
+    env: Env,
     amount: Uint128,
     sender: Addr,
     action: &str,
 ) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
-    let mut junior = load_tranche(deps.storage, Tranche::Junior)?;
-    let mut senior = load_tranche(deps.storage, Tranche::Senior)?;
-    let (w_junior, w_senior) = (weight(&deps, &junior)?, weight(&deps, &senior)?);
+    let mut book = Book::load(deps.as_ref(), &env.contract.address)?;
+    let w_junior = weight(&deps, &book, Tranche::Junior)?;
+    let w_senior = weight(&deps, &book, Tranche::Senior)?;
     let (to_junior, to_senior) = split_revenue(amount, w_junior, w_senior, config.junior_tilt)?;
-    junior.assets = junior.assets.checked_add(to_junior)?;
-    senior.assets = senior.assets.checked_add(to_senior)?;
-    save_tranche(deps.storage, Tranche::Junior, &junior)?;
-    save_tranche(deps.storage, Tranche::Senior, &senior)?;
+    book.junior.assets = book.junior.assets.checked_add(to_junior)?;
+    book.senior.assets = book.senior.assets.checked_add(to_senior)?;
+    // Saving settles: the junior part repays the junior tranche's debt first.
+    let book = book.save(deps.storage)?;
     let mut totals = TOTALS.load(deps.storage)?;
     totals.revenue_total = totals.revenue_total.checked_add(amount)?;
     TOTALS.save(deps.storage, &totals)?;
@@ -62,6 +66,6 @@ fn distribute(
         .add_attribute("amount", amount)
         .add_attribute("junior", to_junior)
         .add_attribute("senior", to_senior)
-        .add_attribute("junior_assets_after", junior.assets)
-        .add_attribute("senior_assets_after", senior.assets))
+        .add_attribute("junior_assets_after", book.value(Tranche::Junior)?)
+        .add_attribute("senior_assets_after", book.value(Tranche::Senior)?))
 }

@@ -9,6 +9,7 @@ use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
 
 use ballast_types::insurance::{ReceiveMsg, Tranche};
 
+use crate::book::Book;
 use crate::error::{ContractError, ContractResult};
 use crate::execute::funds::pay;
 use crate::math::assets_for_shares;
@@ -125,16 +126,27 @@ pub fn withdraw(
     }
     remove_request(&mut deps, id, &request);
     let config = CONFIG.load(deps.storage)?;
-    let mut state = load_tranche(deps.storage, request.tranche)?;
+    let mut book = Book::load(deps.as_ref(), &env.contract.address)?;
+    let value = book.value(request.tranche)?;
+    let token = book.tranche(request.tranche).token_addr.clone();
     // The supply still includes these shares: they are burned after this handler.
-    let supply = token_supply(deps.as_ref(), &state.token_addr)?;
+    let supply = token_supply(deps.as_ref(), &token)?;
     // Rounds DOWN (see assets_for_shares): the remainder stays with the tranche.
-    let payout = assets_for_shares(request.shares, state.assets, supply)?;
-    state.assets = state.assets.checked_sub(payout)?;
+    let payout = assets_for_shares(request.shares, value, supply)?;
+    let state = book.tranche_mut(request.tranche);
+    // Paid in coin only: value held in the backstop account waits for `DefundBackstop`.
+    state.assets = state
+        .assets
+        .checked_sub(payout)
+        .map_err(|_| ContractError::Illiquid {
+            tranche: request.tranche,
+            needed: payout,
+            liquid: state.assets,
+        })?;
     state.locked = state.locked.checked_sub(request.shares)?;
-    save_tranche(deps.storage, request.tranche, &state)?;
+    let book = book.save(deps.storage)?;
     let burn = token_exec(
-        &state.token_addr,
+        &token,
         &Cw20ExecuteMsg::Burn {
             amount: request.shares,
         },
@@ -148,7 +160,7 @@ pub fn withdraw(
         .add_attribute("tranche", request.tranche.as_str())
         .add_attribute("shares", request.shares)
         .add_attribute("paid", payout)
-        .add_attribute("assets_after", state.assets)
+        .add_attribute("assets_after", book.value(request.tranche)?)
         .add_attribute("supply_after", supply.checked_sub(request.shares)?))
 }
 
