@@ -3,6 +3,7 @@
 //! and that nothing changed.
 
 mod admin;
+mod backstop;
 mod cash;
 mod crash;
 mod funds;

@@ -8,7 +8,7 @@ use ballast_types::auction::{
 use ballast_types::clearinghouse::{AccountMode, ExecuteMsg};
 use ballast_types::clearinghouse::{AccountRef, LotRef, LotResponse};
 use ballast_types::insurance::{
-    ExecuteMsg as InsuranceExecute, InstantiateMsg as InsuranceInstantiate,
+    BackstopResponse, ExecuteMsg as InsuranceExecute, InstantiateMsg as InsuranceInstantiate,
     QueryMsg as InsuranceQuery, Tranche, TrancheResponse,
 };
 use ballast_types::liquidation::{LiquidationConfig, LossesResponse};
@@ -60,6 +60,7 @@ impl Suite {
                 ballast_liquidation_auction::contract::instantiate,
                 ballast_liquidation_auction::contract::query,
             )
+            .with_reply(ballast_liquidation_auction::contract::reply)
             .with_migrate(ballast_liquidation_auction::contract::migrate),
         ));
         let ch = s.ch().clearinghouse.clone();
@@ -270,6 +271,52 @@ impl Suite {
 
     pub fn losses(&self) -> LossesResponse {
         self.ledger_totals().losses
+    }
+
+    /// The owner makes the insurance pool the auction's backstop: the pool opens its
+    /// clearinghouse account 0 with the agent key "backstop-agent" and, when `fund` > 0,
+    /// moves `fund` uusdc of the junior tranche into it. The pool is appended to the traders
+    /// (with the agent's key, so `signed` signs its orders as the agent): its index is
+    /// returned, and the suite's ledger checks include its account.
+    pub fn with_backstop(&mut self, fund: u128) -> usize {
+        let owner = self.owner.clone();
+        let (auction, pool) = (
+            self.waterfall().auction.clone(),
+            self.waterfall().insurance.clone(),
+        );
+        let agent = crate::signing::trader_key("backstop-agent");
+        let set = InsuranceExecute::SetBackstop {
+            auction: Some(auction.to_string()),
+            sub_id: 0,
+            agent: Some(crate::signing::trader_address(&agent).to_string()),
+        };
+        self.app
+            .execute_contract(owner.clone(), pool.clone(), &set, &[])
+            .expect("pool: set backstop");
+        let set = AuctionExecute::SetBackstop {
+            backstop: Some(pool.to_string()),
+        };
+        self.app
+            .execute_contract(owner.clone(), auction, &set, &[])
+            .expect("auction: set backstop");
+        if fund > 0 {
+            let msg = InsuranceExecute::FundBackstop {
+                amount: Uint128::new(fund),
+            };
+            self.app
+                .execute_contract(owner, pool.clone(), &msg, &[])
+                .expect("fund backstop");
+        }
+        self.traders.push(pool);
+        self.keys.push(agent);
+        self.traders.len() - 1
+    }
+
+    pub fn backstop(&self) -> BackstopResponse {
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.waterfall().insurance, &InsuranceQuery::Backstop {})
+            .expect("backstop")
     }
 
     pub fn tranches(&self) -> Vec<TrancheResponse> {

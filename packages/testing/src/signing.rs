@@ -31,9 +31,11 @@ pub fn trader_address(key: &SigningKey) -> Addr {
     Addr::unchecked(pubkey_to_address(&pubkey(key), PREFIX).expect("address of a valid key"))
 }
 
-/// Signs `order` with `key` as Keplr's `signArbitrary` would, for `signer`.
+/// Signs `order` with `key` as Keplr's `signArbitrary` would: the ADR-36 doc names the
+/// key's own address as signer (the owner's, or an agent's trading for the owner).
 pub fn sign(key: &SigningKey, order: Order) -> SignedOrder {
-    let doc = adr36_sign_bytes(&order.owner, &order.canonical_bytes());
+    let signer = trader_address(key);
+    let doc = adr36_sign_bytes(signer.as_str(), &order.canonical_bytes());
     let hash = Sha256::digest(&doc);
     let sig: Signature = key.sign_prehash(&hash).expect("signing a 32-byte hash");
     let sig = sig.normalize_s().unwrap_or(sig);
