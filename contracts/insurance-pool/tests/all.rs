@@ -4,6 +4,7 @@
 
 mod admin;
 mod adversarial;
+mod backstop;
 mod common;
 mod cover;
 mod deposit;
