@@ -11,8 +11,8 @@ use ballast_types::insurance::{
     BackstopResponse, CoverRecord, ExecuteMsg, QueryMsg, Tranche, TrancheResponse,
 };
 use cosmwasm_std::{
-    coins, to_json_binary, Addr, BankMsg, Binary, Deps, DepsMut, Env, MessageInfo,
-    Response, SignedDecimal, StdError, StdResult, Uint128, WasmMsg,
+    coins, to_json_binary, Addr, BankMsg, Binary, Deps, DepsMut, Env, MessageInfo, Response,
+    SignedDecimal, StdError, StdResult, Uint128, WasmMsg,
 };
 use cw_multi_test::{ContractWrapper, Executor};
 use cw_storage_plus::Item;
@@ -243,8 +243,16 @@ fn the_senior_tranche_lends_what_the_junior_tranche_cannot_pay_in_coin() {
     b.s.exec("owner", &defund, &[]).unwrap();
     assert_eq!(b.books(), ((150, 150), (1_000, 1_000), 0));
     let r = b.s.withdraw("carol", id).unwrap();
-    let paid = r.events.iter().flat_map(|e| &e.attributes).find(|a| a.key == "paid");
-    assert_eq!(paid.unwrap().value, "149", "150 × 150,150 / 151,150, rounded down");
+    let paid = r
+        .events
+        .iter()
+        .flat_map(|e| &e.attributes)
+        .find(|a| a.key == "paid");
+    assert_eq!(
+        paid.unwrap().value,
+        "149",
+        "150 × 150,150 / 151,150, rounded down"
+    );
     b.s.assert_conserved();
 }
 
@@ -274,7 +282,10 @@ fn defunding_beyond_the_accounts_margin_fails_whole() {
         amount: Uint128::new(601),
     };
     let err = b.s.exec("owner", &defund, &[]).unwrap_err();
-    assert!(format!("{err:?}").contains("below initial margin"), "{err:?}");
+    assert!(
+        format!("{err:?}").contains("below initial margin"),
+        "{err:?}"
+    );
     assert_eq!(b.books(), before);
     assert_eq!(
         contract_err(b.s.exec(

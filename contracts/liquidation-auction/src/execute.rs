@@ -216,7 +216,8 @@ pub fn backstop_answered(deps: DepsMut, env: Env, msg: Reply) -> ContractResult<
                 .add_attribute("action", "backstop_bid")
                 .add_attribute("lot", lot.to_string()))
         }
-        SubMsgResult::Err(reason) => reason,
+        // Bounded: a chain reports a short code, a test chain a whole backtrace.
+        SubMsgResult::Err(reason) => reason.chars().take(200).collect(),
     };
     Ok(restart(deps, env, lot, keeper)?.add_attribute("backstop_declined", reason))
 }

@@ -148,3 +148,100 @@ fn bad_32_bid_above_max_price_or_fraction_outside_0_1() {
     s.bid(CAROL, 0, 1, "1", price).unwrap();
     s.assert_conservation();
 }
+
+/// A backstop that is not the pool: an address that cannot answer, then a contract that
+/// answers without bidding. Either way the redo restarts the lot and tips the keeper; the
+/// configured backstop alone may bid once the run is over, and only the owner configures it.
+#[test]
+fn a_backstop_that_does_not_take_the_lot_leaves_it_to_the_redo() {
+    use ballast_types::auction::{ConfigResponse, ExecuteMsg};
+    use cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult};
+    use cw_multi_test::{ContractWrapper, Executor};
+
+    let (mut s, btc) = lot_open();
+    let (owner, auction) = (s.owner.clone(), s.waterfall().auction.clone());
+    let set = |backstop: &cosmwasm_std::Addr| ExecuteMsg::SetBackstop {
+        backstop: Some(backstop.to_string()),
+    };
+    let stranger = s.traders[CAROL].clone();
+    assert_eq!(
+        contract_err(s.app.execute_contract(
+            stranger.clone(),
+            auction.clone(),
+            &set(&stranger),
+            &[]
+        )),
+        ContractError::Unauthorized {}
+    );
+    // An address without a contract: the request fails, the redo happens.
+    let nobody = s.app.api().addr_make("nobody");
+    s.app
+        .execute_contract(owner.clone(), auction.clone(), &set(&nobody), &[])
+        .unwrap();
+    let config: ConfigResponse = s
+        .app
+        .wrap()
+        .query_wasm_smart(&auction, &QueryMsg::Config {})
+        .unwrap();
+    assert_eq!(config.backstop, Some(nobody.to_string()));
+    s.refeed_btc(btc, 3_600);
+    // Carol is not the backstop: past the tail she cannot bid.
+    assert!(matches!(
+        contract_err(s.bid(CAROL, 0, 1, "1", any_price())),
+        ContractError::NeedsRedo { lot: 1 }
+    ));
+    let keeper = s.waterfall().keeper.clone();
+    let tips = s.balance(&keeper, ballast_testing::SETTLEMENT);
+    s.redo(1).unwrap();
+    assert_eq!(s.lot_status(1).redos, 1);
+    assert_eq!(
+        s.balance(&keeper, ballast_testing::SETTLEMENT),
+        tips + 1_000_000
+    );
+
+    // A contract that accepts the request and does nothing: the reply sees the lot still
+    // active and restarts it all the same.
+    /// Any JSON object (unknown fields are ignored).
+    #[derive(serde::Deserialize, Debug)]
+    struct AnyMsg {}
+    fn accept(_: DepsMut, _: Env, _: MessageInfo, _: AnyMsg) -> StdResult<Response> {
+        Ok(Response::new())
+    }
+    fn nothing(_: Deps, _: Env, _: AnyMsg) -> StdResult<Binary> {
+        Ok(Binary::default())
+    }
+    let code = s
+        .app
+        .store_code(Box::new(ContractWrapper::new(accept, accept, nothing)));
+    let idle = s
+        .app
+        .instantiate_contract(
+            code,
+            owner.clone(),
+            &cosmwasm_std::Empty {},
+            &[],
+            "idle",
+            None,
+        )
+        .unwrap();
+    s.app
+        .execute_contract(owner.clone(), auction.clone(), &set(&idle), &[])
+        .unwrap();
+    s.refeed_btc(btc, 3_600);
+    let r = s.redo(1).unwrap();
+    let declined = r
+        .events
+        .iter()
+        .flat_map(|e| &e.attributes)
+        .find(|a| a.key == "backstop_declined")
+        .map(|a| a.value.clone());
+    assert_eq!(declined.as_deref(), Some("answered without taking the lot"));
+    assert_eq!(s.lot_status(1).redos, 2);
+    // Switched off: a plain redo again.
+    let off = ExecuteMsg::SetBackstop { backstop: None };
+    s.app.execute_contract(owner, auction, &off, &[]).unwrap();
+    s.refeed_btc(btc, 3_600);
+    s.redo(1).unwrap();
+    assert_eq!(s.lot_status(1).redos, 3);
+    s.assert_conservation();
+}

@@ -1,6 +1,9 @@
 //! Random sequences through the whole loss waterfall — deposits, signed trades, price moves
-//! (crashes of up to 30 % in one update), waits, withdrawals, liquidations, bids, redos,
-//! insurance deposits, withdrawal requests and auto-deleveraging — with invariants I1–I7 of
+//! (crashes of up to 30 % in one update), waits, withdrawals, liquidations, bids, an hour
+//! without bids then redos,
+//! insurance deposits, withdrawal requests, auto-deleveraging and the insurance pool as
+//! backstop bidder at the floor (configured and funded from the junior tranche at a random
+//! step, so redos after it hand lots to the pool) — with invariants I1–I7 of
 //! ../shared/RELIABILITY.md checked after every step:
 //! I1 conservation (clearinghouse ledger, insurance pool, auction holds nothing, every uusdc
 //! on the chain), I2 no withdrawal below IM, I3 MM ≤ IM, I4 liquidation only below MM with
@@ -24,8 +27,8 @@ use cw_multi_test::Executor;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-static COUNTS: [AtomicUsize; 9] = [const { AtomicUsize::new(0) }; 9];
-const NAMES: [&str; 9] = [
+static COUNTS: [AtomicUsize; 11] = [const { AtomicUsize::new(0) }; 11];
+const NAMES: [&str; 11] = [
     "trades",
     "withdrawals",
     "liquidations",
@@ -35,6 +38,8 @@ const NAMES: [&str; 9] = [
     "withdrawal requests",
     "deficits covered",
     "auto-deleveragings",
+    "backstop fundings",
+    "backstop bids",
 ];
 
 fn count(i: usize) {
@@ -43,17 +48,47 @@ fn count(i: usize) {
 
 #[derive(Clone, Debug)]
 enum Action {
-    Deposit { t: usize, usdc: u64 },
-    Trade { long: usize, lots: u32, atom: bool },
-    Move { btc: i32, atom: i32 },
-    Wait { minutes: u64 },
-    Withdraw { t: usize, usdc: u64 },
-    Liquidate { t: usize },
-    Bid { fraction: u8 },
+    Deposit {
+        t: usize,
+        usdc: u64,
+    },
+    Trade {
+        long: usize,
+        lots: u32,
+        atom: bool,
+    },
+    Move {
+        btc: i32,
+        atom: i32,
+    },
+    Wait {
+        minutes: u64,
+    },
+    Withdraw {
+        t: usize,
+        usdc: u64,
+    },
+    Liquidate {
+        t: usize,
+    },
+    Bid {
+        fraction: u8,
+    },
     Redo,
-    Insure { t: usize, junior: bool, usdc: u64 },
-    RequestWithdraw { t: usize, junior: bool },
+    Insure {
+        t: usize,
+        junior: bool,
+        usdc: u64,
+    },
+    RequestWithdraw {
+        t: usize,
+        junior: bool,
+    },
     Deleverage,
+    /// The owner makes the pool the backstop (first time) and funds it from junior coin.
+    Backstop {
+        usdc: u64,
+    },
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -69,6 +104,7 @@ fn action() -> impl Strategy<Value = Action> {
         1 => (0usize..3, any::<bool>(), 1u64..20_000).prop_map(|(t, junior, usdc)| Action::Insure { t, junior, usdc }),
         1 => (0usize..3, any::<bool>()).prop_map(|(t, junior)| Action::RequestWithdraw { t, junior }),
         2 => Just(Action::Deleverage),
+        1 => (1u64..20_000).prop_map(|usdc| Action::Backstop { usdc }),
     ]
 }
 
@@ -80,6 +116,8 @@ struct World {
     usdc_total: u128,
     /// Per open lot: the last factor seen and the redo count it was seen at.
     factors: BTreeMap<u64, (Decimal, u32)>,
+    /// The pool's trader index once it is the backstop.
+    backstop: Option<usize>,
 }
 
 fn fail(e: impl std::fmt::Debug) -> TestCaseError {
@@ -103,7 +141,18 @@ impl World {
             nonce: 0,
             usdc_total,
             factors: BTreeMap::new(),
+            backstop: None,
         }
+    }
+
+    /// [`World::new`] with the pool as backstop from the start: Carol's 50,000 USDC in the
+    /// junior tranche, 30,000 of it in the pool's clearinghouse account.
+    fn backstopped() -> World {
+        let mut w = World::new();
+        w.s.insure(2, Tranche::Junior, 50_000_000_000).unwrap();
+        w.backstop = Some(w.s.with_backstop(30_000_000_000));
+        w.usdc_total = usdc(&w.s);
+        w
     }
 
     fn feed(&mut self) {
@@ -238,10 +287,46 @@ impl World {
                 }
             }
             Action::Redo => {
+                // Black Thursday: an hour without bids (every run reaches its floor), then a
+                // keeper redoes each lot with a fresh price (the current one, re-posted).
+                self.s.advance(3_600);
+                self.feed();
                 for lot in self.open_lots() {
-                    if self.s.lot_status(lot).needs_redo && self.s.redo(lot).is_ok() {
-                        count(4);
+                    if !self.s.lot_status(lot).needs_redo {
+                        continue;
                     }
+                    let Ok(r) = self.s.redo(lot) else { continue };
+                    let taken = r
+                        .events
+                        .iter()
+                        .flat_map(|e| &e.attributes)
+                        .any(|a| a.key == "action" && a.value == "backstop_bid");
+                    count(if taken { 10 } else { 4 });
+                    if taken {
+                        // The pool took all of it, at the floor, into its own account.
+                        let pool = self.backstop.ok_or_else(|| fail("no backstop"))?;
+                        prop_assert!(!self.s.lot_status(lot).active);
+                        prop_assert!(!self.s.positions(pool, 0).is_empty());
+                    }
+                }
+            }
+            Action::Backstop { usdc } => {
+                let pool = match self.backstop {
+                    Some(pool) => pool,
+                    None => {
+                        let pool = self.s.with_backstop(0);
+                        self.backstop = Some(pool);
+                        pool
+                    }
+                };
+                let owner = self.s.owner.clone();
+                let msg = ballast_types::insurance::ExecuteMsg::FundBackstop {
+                    amount: Uint128::new(*usdc as u128 * 1_000_000),
+                };
+                let addr = self.s.traders[pool].clone();
+                // Refused without enough junior coin (or a price for the account).
+                if self.s.app.execute_contract(owner, addr, &msg, &[]).is_ok() {
+                    count(9);
                 }
             }
             Action::Deleverage => {
@@ -348,9 +433,44 @@ impl World {
         // I1: ledgers equal tokens; the auction holds nothing; no uusdc appears or vanishes.
         s.assert_conservation();
         let pool = s.waterfall().insurance.clone();
-        let tranches = s.tranches();
-        let nav: u128 = tranches.iter().map(|t| t.assets.u128()).sum();
-        prop_assert_eq!(s.balance(&pool, SETTLEMENT), nav, "I1: pool tokens vs NAV");
+        let liquid: Uint128 = s
+            .app
+            .wrap()
+            .query_wasm_smart(&pool, &PoolQuery::Assets {})
+            .map_err(fail)?;
+        prop_assert_eq!(
+            s.balance(&pool, SETTLEMENT),
+            liquid.u128(),
+            "I1: pool tokens vs liquid assets"
+        );
+        // With a backstop account holding positions the NAV needs fresh prices; when the
+        // oracle is stale the pool refuses to value (and so to price deposits), checked here.
+        let tranches: Vec<ballast_types::insurance::TrancheResponse> = match s
+            .app
+            .wrap()
+            .query_wasm_smart(&pool, &PoolQuery::Tranches {})
+        {
+            Ok(t) => t,
+            Err(e) if self.backstop.is_some() => {
+                prop_assert!(format!("{e}").contains("cannot be valued"), "{e}");
+                vec![]
+            }
+            Err(e) => return Err(fail(e)),
+        };
+        if !tranches.is_empty() {
+            // NAV = liquid assets + the backstop account's equity: the junior tranche's debt
+            // to the senior one moves value between them, never creates it.
+            let b: ballast_types::insurance::BackstopResponse = s
+                .app
+                .wrap()
+                .query_wasm_smart(&pool, &PoolQuery::Backstop {})
+                .map_err(fail)?;
+            let nav: u128 = tranches.iter().map(|t| t.assets.u128()).sum();
+            let coin: u128 = tranches.iter().map(|t| t.liquid.u128()).sum();
+            prop_assert_eq!(coin, liquid.u128());
+            prop_assert_eq!(nav, coin + b.equity.u128(), "I1: NAV = liquid + equity");
+            prop_assert!(b.junior_debt.is_zero() || tranches[0].liquid.is_zero());
+        }
         prop_assert_eq!(s.balance(&s.waterfall().auction, SETTLEMENT), 0);
         prop_assert_eq!(usdc(s), self.usdc_total, "I1: uusdc created or destroyed");
         // I7: shares × price never exceed the NAV (rounding against depositors).
@@ -413,6 +533,9 @@ fn usdc(s: &Suite) -> u128 {
         w.auction.clone(),
         w.keeper.clone(),
     ]);
+    // The pool is among the traders once it is the backstop: count it once.
+    holders.sort();
+    holders.dedup();
     holders.iter().map(|a| s.balance(a, SETTLEMENT)).sum()
 }
 
@@ -470,14 +593,21 @@ fn inv_random_waterfall_sequences_keep_i1_to_i7() {
         ..Config::default()
     });
     runner
-        .run(&proptest::collection::vec(action(), 8..30), |actions| {
-            let mut w = World::new();
-            for a in &actions {
-                w.step(a)?;
-                steps.fetch_add(1, Ordering::Relaxed);
-            }
-            Ok(())
-        })
+        .run(
+            &(any::<bool>(), proptest::collection::vec(action(), 8..30)),
+            |(backstopped, actions)| {
+                let mut w = if backstopped {
+                    World::backstopped()
+                } else {
+                    World::new()
+                };
+                for a in &actions {
+                    w.step(a)?;
+                    steps.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(())
+            },
+        )
         .unwrap();
     let counts: Vec<String> = NAMES
         .iter()
@@ -489,6 +619,13 @@ fn inv_random_waterfall_sequences_keep_i1_to_i7() {
         steps.load(Ordering::Relaxed),
         counts.join(", ")
     );
+    for i in [4, 10] {
+        assert!(
+            COUNTS[i].load(Ordering::Relaxed) > 0,
+            "no {}: the sequences never reached that path",
+            NAMES[i]
+        );
+    }
     for i in [0, 2, 3, 5] {
         assert!(
             COUNTS[i].load(Ordering::Relaxed) > cases as usize / 40,
