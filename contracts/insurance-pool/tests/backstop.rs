@@ -27,7 +27,7 @@ const EQUITY: Item<Option<i128>> = Item::new("equity");
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(untagged)]
 enum MockMsg {
-    Clearinghouse(ChMsg),
+    Clearinghouse(Box<ChMsg>),
     Hook(Hook),
 }
 
@@ -43,13 +43,17 @@ fn equity(deps: &DepsMut) -> StdResult<i128> {
 }
 
 fn mock_execute(deps: DepsMut, _: Env, info: MessageInfo, msg: MockMsg) -> StdResult<Response> {
+    let msg = match msg {
+        MockMsg::Clearinghouse(msg) => Ok(*msg),
+        MockMsg::Hook(hook) => Err(hook),
+    };
     match msg {
-        MockMsg::Clearinghouse(ChMsg::Deposit(_)) => {
+        Ok(ChMsg::Deposit(_)) => {
             let e = equity(&deps)? + info.funds[0].amount.u128() as i128;
             EQUITY.save(deps.storage, &Some(e))?;
             Ok(Response::new())
         }
-        MockMsg::Clearinghouse(ChMsg::Withdraw { amount, .. }) => {
+        Ok(ChMsg::Withdraw { amount, .. }) => {
             let e = equity(&deps)? - amount.u128() as i128;
             if e < 0 {
                 return Err(StdError::generic_err("below initial margin"));
@@ -60,12 +64,12 @@ fn mock_execute(deps: DepsMut, _: Env, info: MessageInfo, msg: MockMsg) -> StdRe
                 amount: coins(amount.u128(), USDC),
             }))
         }
-        MockMsg::Clearinghouse(_) => Ok(Response::new()),
-        MockMsg::Hook(Hook::SetEquity { equity }) => {
+        Ok(_) => Ok(Response::new()),
+        Err(Hook::SetEquity { equity }) => {
             EQUITY.save(deps.storage, &equity.map(i128::from))?;
             Ok(Response::new())
         }
-        MockMsg::Hook(Hook::Cover { pool, amount }) => {
+        Err(Hook::Cover { pool, amount }) => {
             let msg = ExecuteMsg::CoverShortfall { amount };
             Ok(Response::new()
                 .add_message(WasmMsg::Execute {
