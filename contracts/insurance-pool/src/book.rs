@@ -10,13 +10,14 @@
 //! handler a debt exists only while the junior tranche has no liquid assets, and is at most
 //! the backstop equity.
 
-use cosmwasm_std::{Addr, Deps, Storage, Uint128};
+use cosmwasm_std::{Addr, Deps, SignedDecimal, Storage, Uint128};
+use serde::Deserialize;
 
-use ballast_risk::model::MarginReport;
-use ballast_types::clearinghouse::{AccountRef, QueryMsg as ClearinghouseQuery};
+use ballast_types::clearinghouse::AccountRef;
 use ballast_types::insurance::Tranche;
 
 use crate::error::{ContractError, ContractResult};
+use crate::execute::backstop::ClearinghouseQuery;
 use crate::math::{settle_debt, Settled};
 use crate::state::{load_tranche, save_tranche, TrancheState, BACKSTOP, CONFIG, JUNIOR_DEBT};
 
@@ -30,6 +31,15 @@ pub struct Book {
     pub equity: Option<Uint128>,
 }
 
+/// The one field of the clearinghouse's margin report (`ballast_risk::model::MarginReport`)
+/// the pool reads. Reading only it keeps the report's other types out of this contract:
+/// parsing the whole report made the pool's wasm 100 KB larger (measured). Unknown fields
+/// are ignored, so the report can grow without breaking the pool.
+#[derive(Deserialize)]
+struct Equity {
+    equity: SignedDecimal,
+}
+
 /// Equity of the pool's backstop account, floored at zero (an account below zero owes the
 /// clearinghouse, not the pool); zero when the pool has none.
 pub fn backstop_equity(deps: Deps, pool: &Addr) -> ContractResult<Uint128> {
@@ -39,7 +49,7 @@ pub fn backstop_equity(deps: Deps, pool: &Addr) -> ContractResult<Uint128> {
     ) else {
         return Ok(Uint128::zero());
     };
-    let report: MarginReport = deps
+    let report: Equity = deps
         .querier
         .query_wasm_smart(
             clearinghouse,

@@ -216,8 +216,9 @@ pub fn backstop_answered(deps: DepsMut, env: Env, msg: Reply) -> ContractResult<
                 .add_attribute("action", "backstop_bid")
                 .add_attribute("lot", lot.to_string()))
         }
-        // Bounded: a chain reports a short code, a test chain a whole backtrace.
-        SubMsgResult::Err(reason) => reason.chars().take(200).collect(),
+        // A chain hands a reply only a short redacted code ("codespace: wasm, code: 5"); a
+        // test chain the whole error.
+        SubMsgResult::Err(reason) => reason,
     };
     Ok(restart(deps, env, lot, keeper)?.add_attribute("backstop_declined", reason))
 }

@@ -8,15 +8,65 @@ use cosmwasm_std::{
     Uint128, WasmMsg,
 };
 
-use ballast_types::auction::ExecuteMsg as AuctionMsg;
-use ballast_types::clearinghouse::{
-    AccountMode, AccountSetup, ExecuteMsg as ClearinghouseMsg, LotRef, LotResponse,
-    QueryMsg as ClearinghouseQuery, SubAccount,
-};
+use ballast_types::clearinghouse::{AccountMode, AccountSetup, LotRef, SubAccount};
+use serde::{Deserialize, Serialize};
 
 use crate::book::Book;
 use crate::error::{ContractError, ContractResult};
 use crate::state::{Backstop, BACKSTOP, CONFIG};
+
+/// The clearinghouse messages the pool sends, with the JSON of the shared
+/// `ballast_types::clearinghouse::ExecuteMsg` (a test compares them). A local enum because
+/// serializing the shared one carries every variant's serializer into this contract (tens of
+/// KB of wasm for four messages).
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClearinghouseMsg {
+    CreateAccount(AccountSetup),
+    SetAgent {
+        sub_id: u32,
+        agent: Option<String>,
+    },
+    Deposit(SubAccount),
+    Withdraw {
+        sub_id: u32,
+        collateral: String,
+        amount: Uint128,
+    },
+}
+
+/// The auction's `Bid`, with the JSON of `ballast_types::auction::ExecuteMsg::Bid` (same
+/// reason and test as [`ClearinghouseMsg`]).
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuctionMsg {
+    Bid {
+        lot: u64,
+        sub_id: u32,
+        fraction: Decimal,
+        max_price: SignedDecimal,
+    },
+}
+
+/// The clearinghouse queries the pool asks, with the JSON of the shared
+/// `ballast_types::clearinghouse::QueryMsg` (same reason and test as [`ClearinghouseMsg`]).
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClearinghouseQuery {
+    Margin(ballast_types::clearinghouse::AccountRef),
+    Lot(LotRef),
+}
+
+/// The part of the clearinghouse's `LotResponse` the pool reads (unknown fields ignored).
+#[derive(Deserialize)]
+struct LotView {
+    collateral: Vec<LotCollateralView>,
+}
+
+#[derive(Deserialize)]
+struct LotCollateralView {
+    amount: Uint128,
+}
 
 fn owner_only(deps: &DepsMut, info: &MessageInfo) -> ContractResult<()> {
     cw_ownable::assert_owner(deps.storage, &info.sender).map_err(|_| ContractError::Unauthorized {})
@@ -176,7 +226,7 @@ pub fn bid(deps: DepsMut, info: MessageInfo, lot: u64) -> ContractResult<Respons
         return Err(ContractError::Unauthorized {});
     }
     let clearinghouse = clearinghouse(&deps)?;
-    let l: LotResponse = deps
+    let l: LotView = deps
         .querier
         .query_wasm_smart(&clearinghouse, &ClearinghouseQuery::Lot(LotRef { id: lot }))?;
     if l.collateral.iter().any(|c| !c.amount.is_zero()) {
@@ -196,4 +246,83 @@ pub fn bid(deps: DepsMut, info: MessageInfo, lot: u64) -> ContractResult<Respons
         .add_message(bid)
         .add_attribute("action", "backstop_bid")
         .add_attribute("lot", lot.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ballast_types::auction::ExecuteMsg as SharedAuction;
+    use ballast_types::clearinghouse::ExecuteMsg as Shared;
+
+    #[test]
+    fn local_messages_have_the_shared_json() {
+        let same = |local: ClearinghouseMsg, shared: Shared| {
+            assert_eq!(
+                to_json_binary(&local).unwrap(),
+                to_json_binary(&shared).unwrap()
+            );
+        };
+        let setup = || AccountSetup {
+            sub_id: 3,
+            mode: AccountMode::Cross,
+        };
+        same(
+            ClearinghouseMsg::CreateAccount(setup()),
+            Shared::CreateAccount(setup()),
+        );
+        for agent in [None, Some("agent".to_string())] {
+            same(
+                ClearinghouseMsg::SetAgent {
+                    sub_id: 3,
+                    agent: agent.clone(),
+                },
+                Shared::SetAgent { sub_id: 3, agent },
+            );
+        }
+        same(
+            ClearinghouseMsg::Deposit(SubAccount { sub_id: 3 }),
+            Shared::Deposit(SubAccount { sub_id: 3 }),
+        );
+        same(
+            ClearinghouseMsg::Withdraw {
+                sub_id: 3,
+                collateral: "uusdc".into(),
+                amount: Uint128::new(7),
+            },
+            Shared::Withdraw {
+                sub_id: 3,
+                collateral: "uusdc".into(),
+                amount: Uint128::new(7),
+            },
+        );
+        let bid = AuctionMsg::Bid {
+            lot: 9,
+            sub_id: 3,
+            fraction: Decimal::one(),
+            max_price: SignedDecimal::MAX,
+        };
+        let shared = SharedAuction::Bid {
+            lot: 9,
+            sub_id: 3,
+            fraction: Decimal::one(),
+            max_price: SignedDecimal::MAX,
+        };
+        assert_eq!(
+            to_json_binary(&bid).unwrap(),
+            to_json_binary(&shared).unwrap()
+        );
+        use ballast_types::clearinghouse::{AccountRef, QueryMsg};
+        let account = || AccountRef {
+            owner: "pool".into(),
+            sub_id: 3,
+        };
+        assert_eq!(
+            to_json_binary(&ClearinghouseQuery::Margin(account())).unwrap(),
+            to_json_binary(&QueryMsg::Margin(account())).unwrap()
+        );
+        assert_eq!(
+            to_json_binary(&ClearinghouseQuery::Lot(LotRef { id: 9 })).unwrap(),
+            to_json_binary(&QueryMsg::Lot(LotRef { id: 9 })).unwrap()
+        );
+    }
 }
