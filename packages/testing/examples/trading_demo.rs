@@ -3,8 +3,10 @@
 //! and sign orders with their own secp256k1 keys (ADR-36, as Keplr signs); a third party
 //! settles the match; prices move; a withdrawal that would break initial margin is refused;
 //! a trade over the index sets a funding premium and hourly cranks move funding from longs
-//! to shorts; a future expires and settles at the oracle price. Every step prints the
-//! accounts' margin reports.
+//! to shorts; a future expires and settles at the oracle price; then the loss waterfall: a
+//! crash, liquidations, Dutch auctions, the insurance pool covering deficits, the fee sweep,
+//! and the pool as backstop bidder at the floor unwound by its agent key. Every step prints
+//! the accounts' margin reports.
 //!
 //! `cargo run --release -p ballast-testing --example trading_demo`
 
@@ -323,6 +325,91 @@ fn main() {
         navs(&s)
     );
 
+    // 13. The pool as backstop bidder at the floor.
+    s.insure(BOB, Tranche::Junior, 20_000_000_000)
+        .expect("junior deposit");
+    let pool = s.with_backstop(15_000_000_000);
+    let backstop = s.backstop();
+    println!(
+        "\n13. backstop: bob refills the junior tranche with 20,000 USDC; the owner makes the pool the auction's backstop, opens its clearinghouse account with an agent key and funds it with 15,000 USDC of junior coin\n   pool: {}; backstop account equity {:.2} USDC",
+        navs(&s),
+        backstop.equity.u128() as f64 / 1e6
+    );
+    s.create_account(ALICE, 1, AccountMode::Cross)
+        .expect("alice account 1");
+    s.deposit(ALICE, 1, 7_000_000_000, SETTLEMENT)
+        .expect("alice deposit");
+    let buy = s.signed(ALICE, s.order(ALICE, 1, "BTC-PERP", Buy, "1", "40000", 100));
+    let sell = s.signed(
+        CAROL,
+        s.order(CAROL, 0, "BTC-PERP", Sell, "1", "40000", 100),
+    );
+    s.settle(sell, buy, "1", "40000").expect("alice buys 1 BTC");
+    // BTC slides 1,000 at a time until the account is below maintenance margin.
+    let mut btc = 40_000u32;
+    let r = loop {
+        btc -= 1_000;
+        s.advance(30);
+        let p = btc.to_string();
+        s.feed(&[("BTC", p.as_str()), ("ATOM", "9.5"), ("STATOM", "11.4")]);
+        let r = s.margin(ALICE, 1).expect("margin");
+        if r.equity < r.maintenance_margin {
+            break r;
+        }
+    };
+    let btc = btc.to_string();
+    let res = s.liquidate(ALICE, 1).expect("liquidate alice/1");
+    let lot: u64 = res
+        .events
+        .iter()
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == "lot")
+        .and_then(|a| a.value.parse().ok())
+        .expect("lot id");
+    let taken = s.lot(lot).positions[0].size;
+    println!(
+        "   alice's second account (7,000 USDC, long 1 BTC at 40,000) at BTC {btc}: equity {} < MM {}; lot {lot} = {taken} BTC-PERP",
+        usd(r.equity).trim(),
+        usd(r.maintenance_margin).trim()
+    );
+    // Nobody bids for the whole hour; the keeper's redo asks the pool first.
+    s.advance(3_600);
+    s.feed(&[("BTC", btc.as_str()), ("ATOM", "9.5"), ("STATOM", "11.4")]);
+    let res = s.redo(lot).expect("redo");
+    let attr = |k: &str| {
+        res.events
+            .iter()
+            .flat_map(|e| e.attributes.iter())
+            .find(|a| a.key == k)
+            .map(|a| a.value.clone())
+            .unwrap_or_default()
+    };
+    let backstop = s.backstop();
+    println!(
+        "   an hour without bids; the keeper's redo asks the backstop: the pool takes the lot at factor {} — pays {:.2} USDC for {:.2} of mark value; its account's equity is now {:.2} USDC (junior debt to senior {:.2})\n   pool: {}",
+        attr("factor"),
+        attr("payment").parse::<f64>().unwrap_or(0.0) / 1e6,
+        attr("mark_value").parse::<f64>().unwrap_or(0.0) / 1e6,
+        backstop.equity.u128() as f64 / 1e6,
+        backstop.junior_debt.u128() as f64 / 1e6,
+        navs(&s)
+    );
+    // The pool cannot sign: its agent sells the position (whole 0.001 lots) to carol.
+    let step = SignedDecimal::permille(1);
+    let size = ((taken / step).floor() * step).to_string();
+    let agent_sells = s.signed(pool, s.order(pool, 0, "BTC-PERP", Sell, &size, &btc, 1));
+    let carol_buys = s.signed(CAROL, s.order(CAROL, 0, "BTC-PERP", Buy, &size, &btc, 101));
+    s.settle(carol_buys, agent_sells, &size, &btc)
+        .expect("agent unwinds");
+    let left = s.positions(pool, 0);
+    println!(
+        "   the pool's agent key sells {size} BTC to carol at {btc} with an ordinary signed order (it could never withdraw); left in the account: {}\n   pool: {}",
+        left.first()
+            .map(|p| format!("{} BTC (below the 0.001 lot size)", p.size))
+            .unwrap_or_else(|| "nothing".into()),
+        navs(&s)
+    );
+
     let totals = s.ledger_totals();
     let l = &totals.losses;
     println!(
@@ -342,6 +429,7 @@ fn main() {
         totals.clearing
     );
     s.settle_account(BOB, 0).expect("settle bob");
+    // The pool's account is among the traders now: it is in the ledger check too.
     s.assert_conservation();
     println!(
         "after a keeper settles bob: clearing balance {} uusdc (the rounding kept by the protocol); the clearinghouse's tokens equal its ledger to the unit",
