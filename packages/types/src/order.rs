@@ -8,10 +8,11 @@
 //! 1. [`Order::canonical_bytes`]: the order as compact JSON, keys in lexicographic order;
 //!    its sha256 is the order id ([`Order::hash`]) used by fills and cancels.
 //! 2. [`adr36_sign_bytes`]: the ADR-36 amino sign doc wrapping those bytes (base64) with the
-//!    owner's address as signer, serialized as CosmJS `serializeSignDoc` does.
+//!    signer's address — the owner's, or the agent's the account names (`SetAgent`) —,
+//!    serialized as CosmJS `serializeSignDoc` does.
 //! 3. The wallet signs sha256 of the sign doc with secp256k1 (64-byte `r || s`);
 //!    [`verify_order`] checks it with `Api::secp256k1_verify` after checking that the public
-//!    key is the owner's ([`pubkey_to_address`]).
+//!    key is the owner's or the agent's ([`pubkey_to_address`]).
 //!
 //! The chain id and the contract address are inside the signed bytes, so an order signed
 //! for one deployment cannot be replayed on another chain or against another contract.
