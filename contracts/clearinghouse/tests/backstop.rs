@@ -128,11 +128,11 @@ fn the_pool_takes_a_lot_at_the_floor_and_its_agent_unwinds_it() {
     );
     inv_conservation(&s);
 
-    // Only the named agent signs for the pool's account. Orders trade whole lots (0.001
-    // BTC); the lot was cut to 2^-7 of Alice's position, so a dust remainder stays.
+    // Only the named agent signs for the pool's account. Lots are cut in whole lots (0.001
+    // BTC), so the agent can close all of it with one order.
     let lot_step = SignedDecimal::permille(1);
-    let size = (taken / lot_step).floor() * lot_step;
-    let (size, price) = (size.to_string(), btc.to_string());
+    assert_eq!((taken / lot_step).floor() * lot_step, taken, "whole lots");
+    let (size, price) = (taken.to_string(), btc.to_string());
     let order = s.order(pool, 0, "BTC-PERP", Sell, &size, "1", 1);
     let forged = sign(&trader_key("mallory"), order.clone());
     let bob_buys = s.order(BOB, 0, "BTC-PERP", Buy, &size, &price, 7);
@@ -144,8 +144,7 @@ fn the_pool_takes_a_lot_at_the_floor_and_its_agent_unwinds_it() {
     // The agent sells the position to Bob (closing part of his short) at the mark.
     let by_agent = s.signed(pool, order);
     s.settle(maker, by_agent, &size, &price).unwrap();
-    let left = s.positions(pool, 0);
-    assert!(left.is_empty() || left[0].size < lot_step, "{left:?}");
+    assert!(s.positions(pool, 0).is_empty());
     inv_conservation(&s);
 
     // The agent cannot withdraw: a withdrawal from the agent is for the agent's own (absent)

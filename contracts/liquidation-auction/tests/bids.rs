@@ -89,8 +89,18 @@ fn black_thursday_no_bids_until_the_floor_then_a_redo() {
     assert!(st.start_value < first_value, "re-marked at the lower price");
     // Partial takes: Carol a half, then Bob (a fresh, well-funded account) the rest.
     s.refeed_btc(lower, 1500);
+    let lot_size = s.lot(1).positions[0].size;
     s.bid(CAROL, 0, 1, "0.5", any_price()).unwrap();
     assert_eq!(s.lot_status(1).remaining, Decimal::percent(50));
+    // Positions move in whole lots (0.001 BTC): half rounded down, the rest left in the lot.
+    let half = s.positions(CAROL, 0)[0].size;
+    let step = SignedDecimal::permille(1);
+    assert_eq!((half / step).floor() * step, half);
+    assert!(
+        half <= lot_size / SignedDecimal::percent(200)
+            && half > lot_size / SignedDecimal::percent(200) - step
+    );
+    assert_eq!(s.lot(1).positions[0].size, lot_size - half);
     s.bid(BOB, 0, 1, "1", any_price()).unwrap();
     let st = s.lot_status(1);
     assert!(!st.active && st.remaining.is_zero() && st.price.is_none());

@@ -394,9 +394,9 @@ fn main() {
         backstop.junior_debt.u128() as f64 / 1e6,
         navs(&s)
     );
-    // The pool cannot sign: its agent sells the position (whole 0.001 lots) to carol.
-    let step = SignedDecimal::permille(1);
-    let size = ((taken / step).floor() * step).to_string();
+    // The pool cannot sign: its agent sells the position to carol (lots are cut in whole
+    // 0.001 BTC lots, so one order closes it).
+    let size = taken.to_string();
     let agent_sells = s.signed(pool, s.order(pool, 0, "BTC-PERP", Sell, &size, &btc, 1));
     let carol_buys = s.signed(CAROL, s.order(CAROL, 0, "BTC-PERP", Buy, &size, &btc, 101));
     s.settle(carol_buys, agent_sells, &size, &btc)
@@ -405,7 +405,7 @@ fn main() {
     println!(
         "   the pool's agent key sells {size} BTC to carol at {btc} with an ordinary signed order (it could never withdraw); left in the account: {}\n   pool: {}",
         left.first()
-            .map(|p| format!("{} BTC (below the 0.001 lot size)", p.size))
+            .map(|p| format!("{} BTC", p.size))
             .unwrap_or_else(|| "nothing".into()),
         navs(&s)
     );

@@ -499,6 +499,12 @@ impl World {
             {
                 outstanding += a.settlement.unsigned_abs().u128();
             }
+            // Positions are whole lots (0.001) whatever liquidation, bids and deleveraging
+            // did, so an order can always close them.
+            let lot = SignedDecimal::permille(1);
+            for p in &a.positions {
+                prop_assert_eq!((p.size / lot).floor() * lot, p.size, "whole lots: {:?}", p);
+            }
             // I3.
             if let Ok(r) = s.margin(t, 0) {
                 prop_assert!(r.maintenance_margin <= r.initial_margin, "I3");

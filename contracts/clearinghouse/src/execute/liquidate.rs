@@ -106,14 +106,46 @@ fn part_value(
     }
 }
 
-/// `fraction` of a part (sizes truncated, collateral rounded up: the lot never holds less
-/// than the fraction says).
-fn scaled(part: &Part, fraction: Decimal) -> ContractResult<Part> {
+/// `size` × `fraction` in whole lots of `market`, its magnitude rounded up (capped at
+/// |size|) or down. Orders trade whole lots only, so positions are cut in whole lots too:
+/// what liquidation leaves an account, and what a bidder or a deleveraged counterparty
+/// receives, can always be closed with an order (a position of 1 lot stays 1 lot).
+fn in_lots(
+    deps: Deps,
+    market: &str,
+    size: SignedDecimal,
+    fraction: SignedDecimal,
+    up: bool,
+) -> ContractResult<SignedDecimal> {
+    let lot = MARKETS.load(deps.storage, market)?.lot_size;
+    let whole = size.abs_diff(SignedDecimal::zero());
+    let exact = size
+        .checked_mul(fraction)
+        .map_err(|_| ContractError::Overflow("size"))?
+        .abs_diff(SignedDecimal::zero());
+    let lots = exact
+        .checked_div(lot)
+        .map_err(|_| ContractError::Overflow("lots"))?;
+    let lots = if up { lots.ceil() } else { lots.floor() };
+    let magnitude = lots
+        .checked_mul(lot)
+        .map_err(|_| ContractError::Overflow("lots"))?
+        .min(whole);
+    let magnitude = crate::margin::decimal(magnitude)?;
+    Ok(if size.is_negative() {
+        -magnitude
+    } else {
+        magnitude
+    })
+}
+
+/// `fraction` of a part (positions rounded up to whole lots, collateral rounded up: the lot
+/// never holds less than the fraction says).
+fn scaled(deps: Deps, part: &Part, fraction: Decimal) -> ContractResult<Part> {
     Ok(match part {
         Part::Position(m, size) => Part::Position(
             m.clone(),
-            size.checked_mul(crate::margin::decimal(fraction)?)
-                .map_err(|_| ContractError::Overflow("size"))?,
+            in_lots(deps, m, *size, crate::margin::decimal(fraction)?, true)?,
         ),
         Part::Collateral(id, amount) => {
             Part::Collateral(id.clone(), amount.mul_ceil(fraction).min(*amount))
@@ -235,7 +267,7 @@ fn choose_lot(
             for _ in 0..BISECTION_STEPS {
                 let mid = (lo + hi) / Decimal::percent(200);
                 let mut trial = taken.clone();
-                trial.push(scaled(&part, mid)?);
+                trial.push(scaled(deps, &part, mid)?);
                 let g = gross
                     .checked_add(
                         value
@@ -249,7 +281,7 @@ fn choose_lot(
                     lo = mid;
                 }
             }
-            taken.push(scaled(&part, hi)?);
+            taken.push(scaled(deps, &part, hi)?);
             gross = gross
                 .checked_add(
                     value
@@ -488,12 +520,11 @@ pub fn auction_fill(
                 });
             }
         }
+        // Whole lots, rounded down: the last taker gets the rest.
         let take = if all {
             p.size
         } else {
-            p.size
-                .checked_mul(frac)
-                .map_err(|_| ContractError::Overflow("size"))?
+            in_lots(deps.as_ref(), &p.market, p.size, frac, false)?
         };
         if move_position(
             &mut deps,
@@ -586,10 +617,11 @@ fn deleverage_fill(
     if p.size.is_zero() || theirs.is_negative() == p.size.is_negative() {
         return Err(ContractError::NotOpposite { market });
     }
-    let want = p
-        .size
-        .checked_mul(fraction)
-        .map_err(|_| ContractError::Overflow("size"))?;
+    let want = if fraction == SignedDecimal::one() {
+        p.size
+    } else {
+        in_lots(deps.as_ref(), &market, p.size, fraction, false)?
+    };
     let take = if theirs.abs_diff(SignedDecimal::zero()) < want.abs_diff(SignedDecimal::zero()) {
         SignedDecimal::zero()
             .checked_sub(theirs)
