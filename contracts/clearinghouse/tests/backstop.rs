@@ -304,3 +304,25 @@ fn backstop_bad_inputs() {
         Some(trader_address(&s.keys[pool]).to_string())
     );
 }
+
+/// The agent can revoke an order it signed for the account; nobody else but the owner can.
+#[test]
+fn the_agent_cancels_what_it_signed() {
+    let mut s = Suite::levered();
+    let pool = s.with_backstop(0);
+    let order = s.order(pool, 0, "BTC-PERP", Sell, "1", "60000", 1);
+    let cancel = ExecuteMsg::CancelOrder(order.clone());
+    let mallory = s.app.api().addr_make("mallory");
+    assert!(matches!(
+        contract_err(s.ch_exec(&mallory, &cancel, &[])),
+        ContractError::Unauthorized {}
+    ));
+    let agent = trader_address(&s.keys[pool]);
+    s.ch_exec(&agent, &cancel, &[]).unwrap();
+    let by_agent = s.signed(pool, order);
+    let bob_buys = s.signed(BOB, s.order(BOB, 0, "BTC-PERP", Buy, "1", "60000", 9));
+    assert!(matches!(
+        contract_err(s.settle(bob_buys, by_agent, "1", "60000")),
+        ContractError::OrderCancelled { .. }
+    ));
+}

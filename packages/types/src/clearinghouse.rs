@@ -205,7 +205,8 @@ pub enum ExecuteMsg {
         size: Decimal,
         price: Decimal,
     },
-    /// Cancel one of the sender's orders (by its content; its hash is recorded).
+    /// Cancel one of the sender's orders, or one the sender signed as the account's agent
+    /// (by its content; its hash is recorded).
     CancelOrder(crate::order::Order),
     /// Cancel every order of the sender's account with a nonce below `min_nonce`.
     SetMinNonce { sub_id: u32, min_nonce: u64 },
@@ -216,7 +217,8 @@ pub enum ExecuteMsg {
     SetMode(AccountSetup),
     /// Name (`None`: remove) an agent of the sender's account: an address whose signed
     /// orders trade for the account (the ADR-36 doc is signed by the agent, the order's
-    /// `owner` stays the account's). Agents cannot withdraw or send any other message.
+    /// `owner` stays the account's). Agents can cancel the account's orders one by one
+    /// (`CancelOrder`), nothing else: no withdrawal, no other message.
     SetAgent { sub_id: u32, agent: Option<String> },
     /// Deposit the attached native coin (exactly one listed denom) into the sender's account.
     Deposit(SubAccount),

@@ -348,9 +348,17 @@ pub fn settle_match(
         .add_attribute("taker_order", HexBinary::from(taker_hash).to_hex()))
 }
 
+/// The order's owner, or the agent of the order's account, cancels it (an agent can revoke
+/// what it signed).
 pub fn cancel_order(deps: DepsMut, info: MessageInfo, order: Order) -> ContractResult<Response> {
     if order.owner != info.sender.as_str() {
-        return Err(ContractError::Unauthorized {});
+        let owner = deps.api.addr_validate(&order.owner)?;
+        let agent = ACCOUNTS
+            .may_load(deps.storage, (&owner, order.sub_id))?
+            .and_then(|a| a.agent);
+        if agent.as_ref() != Some(&info.sender) {
+            return Err(ContractError::Unauthorized {});
+        }
     }
     let hash = order.hash();
     CANCELLED.save(deps.storage, &hash, &true)?;
