@@ -12,6 +12,7 @@ use ballast_types::order::Side::{Buy, Sell};
 use cosmwasm_std::{Decimal, SignedDecimal, Uint128};
 use cw_multi_test::Executor;
 
+use crate::liquidation::attribute as attr;
 use crate::{contract_err, inv_conservation};
 use ballast_clearinghouse::error::ContractError;
 use ballast_insurance_pool::error::ContractError as PoolError;
@@ -20,16 +21,6 @@ const ALICE: usize = 0;
 const BOB: usize = 1;
 const CAROL: usize = 2;
 const USDC: u128 = 1_000_000;
-
-fn attr(r: &cw_multi_test::AppResponse, key: &str) -> String {
-    r.events
-        .iter()
-        .flat_map(|e| e.attributes.iter())
-        .find(|a| a.key == key)
-        .unwrap_or_else(|| panic!("no attribute {key}"))
-        .value
-        .clone()
-}
 
 fn pool_err(r: ballast_testing::AnyResult<cw_multi_test::AppResponse>) -> PoolError {
     r.expect_err("the call should fail")

@@ -46,12 +46,7 @@ fn usdc(units: i128) -> SignedDecimal {
 }
 
 fn attr(r: &AppResponse, key: &str) -> String {
-    r.events
-        .iter()
-        .flat_map(|e| e.attributes.iter())
-        .find(|a| a.key == key)
-        .map(|a| a.value.clone())
-        .unwrap_or_else(|| panic!("no attribute {key}"))
+    ballast_testing::attribute(r, key).unwrap_or_else(|| panic!("no attribute {key}"))
 }
 
 fn list(s: &mut Suite, id: &str, instrument: Instrument) {

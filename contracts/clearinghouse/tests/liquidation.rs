@@ -217,14 +217,8 @@ fn exhausted_pool_leaves_recorded_bad_debt_that_a_deposit_pays_first() {
 }
 
 /// The value of attribute `key` in the first event that has it.
-fn attribute(r: &cw_multi_test::AppResponse, key: &str) -> String {
-    r.events
-        .iter()
-        .flat_map(|e| e.attributes.iter())
-        .find(|a| a.key == key)
-        .unwrap_or_else(|| panic!("no attribute {key}"))
-        .value
-        .clone()
+pub fn attribute(r: &cw_multi_test::AppResponse, key: &str) -> String {
+    ballast_testing::attribute(r, key).unwrap_or_else(|| panic!("no attribute {key}"))
 }
 
 /// Alice long 2 BTC bankrupt by more than the pool holds: her lot is closed against the

@@ -108,7 +108,8 @@ pub fn bid(
     let (f, over) = factor(&a.curve, env.block.time.seconds().saturating_sub(a.started))?;
     // A run that is over waits for a redo; only the backstop may still take it, at the
     // floor (`factor` is the cusp then), valued from a fresh mark like any bid.
-    if over && CONFIG.load(deps.storage)?.backstop.as_ref() != Some(&info.sender) {
+    let config = CONFIG.load(deps.storage)?;
+    if over && config.backstop.as_ref() != Some(&info.sender) {
         return Err(ContractError::NeedsRedo { lot });
     }
     let v = value_now(deps.as_ref(), lot)?;
@@ -126,7 +127,6 @@ pub fn bid(
         .checked_mul(share)
         .map_err(|_| ContractError::Overflow("payment"))?;
     let payment: Int128 = paid.to_int_ceil();
-    let config = CONFIG.load(deps.storage)?;
     let fill = WasmMsg::Execute {
         contract_addr: config.clearinghouse.to_string(),
         msg: to_json_binary(&ClearinghouseMsg::AuctionFill {

@@ -239,12 +239,7 @@ fn a_backstop_that_does_not_take_the_lot_leaves_it_to_the_redo() {
         .unwrap();
     s.refeed_btc(btc, 3_600);
     let r = s.redo(1).unwrap();
-    let declined = r
-        .events
-        .iter()
-        .flat_map(|e| &e.attributes)
-        .find(|a| a.key == "backstop_declined")
-        .map(|a| a.value.clone());
+    let declined = ballast_testing::attribute(&r, "backstop_declined");
     assert_eq!(declined.as_deref(), Some("answered without taking the lot"));
     assert_eq!(s.lot_status(1).redos, 2);
     // Switched off: a plain redo again.

@@ -13,7 +13,7 @@
 use ballast_risk::model::Instrument;
 use ballast_risk::model::MarginReport;
 use ballast_testing::perp_config;
-use ballast_testing::{Suite, SETTLEMENT};
+use ballast_testing::{attribute, Suite, SETTLEMENT};
 use ballast_types::clearinghouse::{AccountMode, ExecuteMsg};
 use ballast_types::insurance::Tranche;
 use ballast_types::order::Side::{Buy, Sell};
@@ -182,14 +182,7 @@ fn main() {
         );
         if hour == 9 {
             let r = s.crank("BTC-FUT").expect("crank future");
-            let get = |k: &str| {
-                r.events
-                    .iter()
-                    .flat_map(|e| e.attributes.iter())
-                    .find(|a| a.key == k)
-                    .map(|a| a.value.clone())
-                    .unwrap_or_default()
-            };
+            let get = |k: &str| attribute(&r, k).unwrap_or_default();
             println!(
                 "         BTC-FUT expired: the crank settled its {} holders at {}",
                 get("settled"),
@@ -252,14 +245,7 @@ fn main() {
             continue;
         }
         let res = s.liquidate(t, 0).expect("liquidate");
-        let attr = |k: &str| {
-            res.events
-                .iter()
-                .flat_map(|e| e.attributes.iter())
-                .find(|a| a.key == k)
-                .map(|a| a.value.clone())
-                .unwrap_or_default()
-        };
+        let attr = |k: &str| attribute(&res, k).unwrap_or_default();
         let lot: u64 = attr("lot").parse().expect("lot id");
         let l = s.lot(lot);
         let parts: Vec<String> = l
@@ -313,12 +299,8 @@ fn main() {
 
     let sweep = ballast_types::clearinghouse::ExecuteMsg::SweepFees(cosmwasm_std::Empty {});
     let r = s.ch_exec(&keeper, &sweep, &[]).expect("sweep");
-    let swept = r
-        .events
-        .iter()
-        .flat_map(|e| e.attributes.iter())
-        .find(|a| a.key == "amount")
-        .map(|a| a.value.parse::<f64>().unwrap_or(0.0) / 1e6)
+    let swept = attribute(&r, "amount")
+        .map(|a| a.parse::<f64>().unwrap_or(0.0) / 1e6)
         .unwrap_or(0.0);
     println!(
         "\n12. a keeper sweeps the pool's half of all fees and penalties: {swept:.2} USDC, split by tranche assets with the junior tilt (the wiped junior earns nothing)\n   pool: {}",
@@ -359,12 +341,8 @@ fn main() {
     };
     let btc = btc.to_string();
     let res = s.liquidate(ALICE, 1).expect("liquidate alice/1");
-    let lot: u64 = res
-        .events
-        .iter()
-        .flat_map(|e| e.attributes.iter())
-        .find(|a| a.key == "lot")
-        .and_then(|a| a.value.parse().ok())
+    let lot: u64 = attribute(&res, "lot")
+        .and_then(|a| a.parse().ok())
         .expect("lot id");
     let taken = s.lot(lot).positions[0].size;
     println!(
@@ -376,14 +354,7 @@ fn main() {
     s.advance(3_600);
     s.feed(&[("BTC", btc.as_str()), ("ATOM", "9.5"), ("STATOM", "11.4")]);
     let res = s.redo(lot).expect("redo");
-    let attr = |k: &str| {
-        res.events
-            .iter()
-            .flat_map(|e| e.attributes.iter())
-            .find(|a| a.key == k)
-            .map(|a| a.value.clone())
-            .unwrap_or_default()
-    };
+    let attr = |k: &str| attribute(&res, k).unwrap_or_default();
     let backstop = s.backstop();
     println!(
         "   an hour without bids; the keeper's redo asks the backstop: the pool takes the lot at factor {} — pays {:.2} USDC for {:.2} of mark value; its account's equity is now {:.2} USDC (junior debt to senior {:.2})\n   pool: {}",

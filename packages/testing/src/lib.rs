@@ -24,6 +24,15 @@ pub use signing::{sign as sign_with, trader_address, trader_key};
 
 pub use cw_multi_test::error::AnyResult;
 
+/// The value of attribute `key` in the first event of `r` that has it.
+pub fn attribute(r: &AppResponse, key: &str) -> Option<String> {
+    r.events
+        .iter()
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == key)
+        .map(|a| a.value.clone())
+}
+
 /// Block time of a fresh suite (2023-11-14T22:13:20Z).
 pub const GENESIS: u64 = 1_700_000_000;
 /// Feeders every suite starts with.

@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ballast_testing::{Suite, SETTLEMENT};
+use ballast_testing::{attribute, Suite, SETTLEMENT};
 use ballast_types::clearinghouse::AccountMode;
 use ballast_types::insurance::{
     QueryMsg as PoolQuery, ReceiveMsg as PoolReceive, TotalsResponse, Tranche,
@@ -237,14 +237,7 @@ impl World {
                         b.equity < b.maintenance_margin,
                         "I4: liquidated a healthy account"
                     );
-                    let attr = |k: &str| -> String {
-                        r.events
-                            .iter()
-                            .flat_map(|e| e.attributes.iter())
-                            .find(|a| a.key == k)
-                            .map(|a| a.value.clone())
-                            .unwrap_or_default()
-                    };
+                    let attr = |k: &str| attribute(&r, k).unwrap_or_default();
                     let penalty: u128 = attr("penalty").parse().map_err(fail)?;
                     let gross: SignedDecimal = attr("lot_gross").parse().map_err(fail)?;
                     let cap = (gross * SignedDecimal::percent(1))
@@ -266,12 +259,8 @@ impl World {
                         let covered = self.s.losses().covered_by_insurance;
                         if let Ok(r) = self.s.bid(2, 0, lot, f, price) {
                             count(3);
-                            let paid: i128 = r
-                                .events
-                                .iter()
-                                .flat_map(|e| e.attributes.iter())
-                                .find(|a| a.key == "payment")
-                                .map(|a| a.value.parse().unwrap_or(0))
+                            let paid: i128 = attribute(&r, "payment")
+                                .map(|a| a.parse().unwrap_or(0))
                                 .unwrap_or(0);
                             let share: SignedDecimal = f.parse().map_err(fail)?;
                             prop_assert!(

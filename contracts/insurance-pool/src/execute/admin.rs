@@ -6,6 +6,11 @@ use crate::error::{ContractError, ContractResult};
 use crate::setup::{validate_cooldown, validate_tilt, validate_window};
 use crate::state::CONFIG;
 
+/// The owner (cw-ownable) or `Unauthorized`.
+pub fn owner_only(deps: &DepsMut, info: &MessageInfo) -> ContractResult<()> {
+    cw_ownable::assert_owner(deps.storage, &info.sender).map_err(|_| ContractError::Unauthorized {})
+}
+
 pub fn update_config(
     deps: DepsMut,
     info: MessageInfo,
@@ -14,8 +19,7 @@ pub fn update_config(
     withdraw_window_secs: Option<u64>,
     junior_tilt: Option<Decimal>,
 ) -> ContractResult<Response> {
-    cw_ownable::assert_owner(deps.storage, &info.sender)
-        .map_err(|_| ContractError::Unauthorized {})?;
+    owner_only(&deps, &info)?;
     let mut config = CONFIG.load(deps.storage)?;
     if let Some(c) = clearinghouse {
         config.clearinghouse_addr = Some(deps.api.addr_validate(&c)?);

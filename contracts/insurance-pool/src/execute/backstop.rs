@@ -4,8 +4,7 @@
 //! part of the junior tranche's value (`book`).
 
 use cosmwasm_std::{
-    coins, to_json_binary, Addr, Decimal, DepsMut, Env, MessageInfo, Response, SignedDecimal,
-    Uint128, WasmMsg,
+    coins, Addr, Decimal, DepsMut, Env, MessageInfo, Response, SignedDecimal, Uint128,
 };
 
 use ballast_types::clearinghouse::{AccountMode, AccountSetup, LotRef, SubAccount};
@@ -13,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::book::Book;
 use crate::error::{ContractError, ContractResult};
+use crate::execute::admin::owner_only;
+use crate::execute::funds::exec;
 use crate::state::{Backstop, BACKSTOP, CONFIG};
 
 /// The clearinghouse messages the pool sends, with the JSON of the shared
@@ -68,27 +69,11 @@ struct LotCollateralView {
     amount: Uint128,
 }
 
-fn owner_only(deps: &DepsMut, info: &MessageInfo) -> ContractResult<()> {
-    cw_ownable::assert_owner(deps.storage, &info.sender).map_err(|_| ContractError::Unauthorized {})
-}
-
 fn clearinghouse(deps: &DepsMut) -> ContractResult<Addr> {
     CONFIG
         .load(deps.storage)?
         .clearinghouse_addr
         .ok_or(ContractError::NoClearinghouse {})
-}
-
-fn exec(
-    contract: &Addr,
-    msg: &impl serde::Serialize,
-    funds: Vec<cosmwasm_std::Coin>,
-) -> ContractResult<WasmMsg> {
-    Ok(WasmMsg::Execute {
-        contract_addr: contract.to_string(),
-        msg: to_json_binary(msg)?,
-        funds,
-    })
 }
 
 pub fn set_backstop(
@@ -142,20 +127,33 @@ fn backstop(deps: &DepsMut) -> ContractResult<Backstop> {
         .ok_or(ContractError::NoBackstop {})
 }
 
+/// What `FundBackstop` and `DefundBackstop` both need once the owner and a positive amount
+/// are checked: the backstop, the clearinghouse, the settlement denom and the book.
+fn owner_moves(
+    deps: &DepsMut,
+    env: &Env,
+    info: &MessageInfo,
+    amount: Uint128,
+) -> ContractResult<(Backstop, Addr, String, Book)> {
+    owner_only(deps, info)?;
+    if amount.is_zero() {
+        return Err(ContractError::ZeroAmount {});
+    }
+    Ok((
+        backstop(deps)?,
+        clearinghouse(deps)?,
+        CONFIG.load(deps.storage)?.settlement_denom,
+        Book::load(deps.as_ref(), &env.contract.address)?,
+    ))
+}
+
 pub fn fund(
     deps: DepsMut,
     env: Env,
     info: MessageInfo,
     amount: Uint128,
 ) -> ContractResult<Response> {
-    owner_only(&deps, &info)?;
-    if amount.is_zero() {
-        return Err(ContractError::ZeroAmount {});
-    }
-    let b = backstop(&deps)?;
-    let clearinghouse = clearinghouse(&deps)?;
-    let denom = CONFIG.load(deps.storage)?.settlement_denom;
-    let mut book = Book::load(deps.as_ref(), &env.contract.address)?;
+    let (b, clearinghouse, denom, mut book) = owner_moves(&deps, &env, &info, amount)?;
     let liquid = book.junior.assets;
     // Junior value is unchanged: coin becomes equity in the account (deposits are credited
     // in full).
@@ -185,14 +183,7 @@ pub fn defund(
     info: MessageInfo,
     amount: Uint128,
 ) -> ContractResult<Response> {
-    owner_only(&deps, &info)?;
-    if amount.is_zero() {
-        return Err(ContractError::ZeroAmount {});
-    }
-    let b = backstop(&deps)?;
-    let clearinghouse = clearinghouse(&deps)?;
-    let denom = CONFIG.load(deps.storage)?.settlement_denom;
-    let mut book = Book::load(deps.as_ref(), &env.contract.address)?;
+    let (b, clearinghouse, denom, mut book) = owner_moves(&deps, &env, &info, amount)?;
     // Credited now: the withdrawal below pays the pool in this same transaction or fails it
     // (the clearinghouse's margin check included). Saving settles the junior debt first.
     book.junior.assets = book.junior.assets.checked_add(amount)?;
@@ -253,6 +244,7 @@ mod tests {
     use super::*;
     use ballast_types::auction::ExecuteMsg as SharedAuction;
     use ballast_types::clearinghouse::ExecuteMsg as Shared;
+    use cosmwasm_std::to_json_binary;
 
     #[test]
     fn local_messages_have_the_shared_json() {

@@ -1,6 +1,8 @@
 //! What an action expects to be paid with, and how the pool pays.
 
-use cosmwasm_std::{coins, Addr, BankMsg, CosmosMsg, MessageInfo, Uint128};
+use cosmwasm_std::{
+    coins, to_json_binary, Addr, BankMsg, CosmosMsg, MessageInfo, Uint128, WasmMsg,
+};
 
 use crate::error::{ContractError, ContractResult};
 
@@ -22,6 +24,19 @@ pub fn settlement_payment(info: &MessageInfo, denom: &str) -> ContractResult<Uin
             count: more.len(),
         }),
     }
+}
+
+/// A call of `msg` on `contract` with `funds` attached.
+pub fn exec(
+    contract: &Addr,
+    msg: &impl serde::Serialize,
+    funds: Vec<cosmwasm_std::Coin>,
+) -> ContractResult<WasmMsg> {
+    Ok(WasmMsg::Execute {
+        contract_addr: contract.to_string(),
+        msg: to_json_binary(msg)?,
+        funds,
+    })
 }
 
 /// A bank payment of `amount` (`None` for zero: the bank refuses empty transfers).

@@ -2,16 +2,14 @@
 //! supply, so they bear losses and earn revenue); after the cool-down the owner burns them
 //! for their value then, or cancels and gets them back at any time.
 
-use cosmwasm_std::{
-    from_json, to_json_binary, Addr, DepsMut, Env, MessageInfo, Response, Uint128, WasmMsg,
-};
+use cosmwasm_std::{from_json, Addr, DepsMut, Env, MessageInfo, Response, Uint128};
 use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
 
 use ballast_types::insurance::{ReceiveMsg, Tranche};
 
 use crate::book::Book;
 use crate::error::{ContractError, ContractResult};
-use crate::execute::funds::pay;
+use crate::execute::funds::{exec, pay};
 use crate::math::assets_for_shares;
 use crate::state::{
     load_tranche, next_id, save_tranche, token_supply, tranche_of_token, WithdrawalRequest, CONFIG,
@@ -95,14 +93,6 @@ fn remove_request(deps: &mut DepsMut, id: u64, request: &WithdrawalRequest) {
     OWNER_WITHDRAWALS.remove(deps.storage, (&request.owner, id));
 }
 
-fn token_exec(token: &Addr, msg: &Cw20ExecuteMsg) -> ContractResult<WasmMsg> {
-    Ok(WasmMsg::Execute {
-        contract_addr: token.to_string(),
-        msg: to_json_binary(msg)?,
-        funds: vec![],
-    })
-}
-
 pub fn withdraw(
     mut deps: DepsMut,
     env: Env,
@@ -145,11 +135,12 @@ pub fn withdraw(
         })?;
     state.locked = state.locked.checked_sub(request.shares)?;
     let book = book.save(deps.storage)?;
-    let burn = token_exec(
+    let burn = exec(
         &token,
         &Cw20ExecuteMsg::Burn {
             amount: request.shares,
         },
+        vec![],
     )?;
     Ok(Response::new()
         .add_message(burn)
@@ -170,12 +161,13 @@ pub fn cancel_withdraw(mut deps: DepsMut, info: MessageInfo, id: u64) -> Contrac
     let mut state = load_tranche(deps.storage, request.tranche)?;
     state.locked = state.locked.checked_sub(request.shares)?;
     save_tranche(deps.storage, request.tranche, &state)?;
-    let back = token_exec(
+    let back = exec(
         &state.token_addr,
         &Cw20ExecuteMsg::Transfer {
             recipient: request.owner.to_string(),
             amount: request.shares,
         },
+        vec![],
     )?;
     Ok(Response::new()
         .add_message(back)
