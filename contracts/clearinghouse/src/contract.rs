@@ -10,8 +10,8 @@ use ballast_types::clearinghouse::{
 };
 
 use crate::error::{ContractError, ContractResult};
-use crate::execute::{account, admin, callback, crank, funds, liquidate, trade};
-use crate::margin::WhatIf;
+use crate::execute::{account, admin, callback, crank, deficit, funds, liquidate, lot, trade};
+use crate::query::WhatIf;
 use crate::query;
 use crate::state::{Config, CONFIG, MAX_DECIMALS};
 
@@ -69,6 +69,11 @@ pub fn execute(
     info: MessageInfo,
     msg: ExecuteMsg,
 ) -> ContractResult<Response> {
+    // Only deposits take coins; anything attached to another message would be kept off the
+    // ledger (and a cw20 `Receive` carries its tokens in the message, not as coins).
+    if !matches!(msg, ExecuteMsg::Deposit(_)) {
+        cw_utils::nonpayable(&info)?;
+    }
     match msg {
         ExecuteMsg::SetUnderlying { name, config } => {
             admin::set_underlying(deps, info, name, config)
@@ -89,13 +94,14 @@ pub fn execute(
             liquidate::liquidate(deps, env, info, owner, sub_id)
         }
         ExecuteMsg::AuctionFill {
-            lot,
+            lot: id,
             bidder,
             fraction,
-            payment,
-            market,
-        } => liquidate::auction_fill(deps, env, info, lot, bidder, fraction, payment, market),
-        ExecuteMsg::AuctionTip { lot, keeper } => liquidate::auction_tip(deps, info, lot, keeper),
+            terms,
+        } => lot::auction_fill(deps, env, info, id, bidder, fraction, terms),
+        ExecuteMsg::AuctionTip { lot: id, keeper } => {
+            deficit::auction_tip(deps, env, info, id, keeper)
+        }
         ExecuteMsg::SettleAccount(AccountRef { owner, sub_id }) => {
             crank::settle_account(deps, env, owner, sub_id)
         }
@@ -117,7 +123,7 @@ pub fn execute(
             trade::set_min_nonce(deps, info, sub_id, min_nonce)
         }
         ExecuteMsg::SetAgent { sub_id, agent } => account::set_agent(deps, info, sub_id, agent),
-        ExecuteMsg::SweepFees(_) => liquidate::sweep_fees(deps),
+        ExecuteMsg::SweepFees(_) => deficit::sweep_fees(deps),
         ExecuteMsg::UpdateOwnership(action) => {
             let ownership = cw_ownable::update_ownership(deps, &env.block, &info.sender, action)
                 .map_err(|_| ContractError::Unauthorized {})?;

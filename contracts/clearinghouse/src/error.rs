@@ -44,6 +44,33 @@ pub enum ContractError {
     #[error("amount must be positive")]
     ZeroAmount {},
 
+    #[error("market {market}: lot size {old} → {new} would strand open positions (only a divisor of the old lot while positions are open)")]
+    LotSizeChange {
+        market: String,
+        old: String,
+        new: String,
+    },
+
+    #[error("fill price {price} is outside the band [{low}, {high}] around the mark")]
+    OutsideBand {
+        price: String,
+        low: String,
+        high: String,
+    },
+
+    #[error("account ({owner}, {sub_id}) already holds the most positions allowed ({max})")]
+    TooManyPositions {
+        owner: String,
+        sub_id: u32,
+        max: usize,
+    },
+
+    #[error("this take would move nothing (its fraction rounds to zero whole lots)")]
+    NothingMoves {},
+
+    #[error("lot price {price} is above max_price {max_price}")]
+    AboveMaxPrice { price: String, max_price: String },
+
     #[error("denom {denom} is not a listed collateral")]
     UnlistedDenom { denom: String },
 

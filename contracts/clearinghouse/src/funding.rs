@@ -62,13 +62,17 @@ pub fn accrue(
     })
 }
 
-/// The premium average after a trade at `price` when the index is `index` (both whole
-/// settlement units per unit).
+/// The premium average after a trade of `notional` (settlement base units) at `price` when
+/// the index is `index` (both whole settlement units per unit). A trade weighs
+/// `trade_weight × min(1, notional / weight_notional)` (rounded down): twenty dust prints
+/// move the average as little as the notional they risk, so steering funding costs in
+/// proportion to what it moves.
 pub fn with_trade(
     f: &FundingState,
     cfg: &FundingConfig,
     price: Decimal,
     index: Decimal,
+    notional: Decimal,
 ) -> ContractResult<FundingState> {
     let (price, index) = (decimal(price)?, decimal(index)?);
     let bound = decimal(cfg.max_rate)?
@@ -80,7 +84,13 @@ pub fn with_trade(
         .checked_div(index)
         .map_err(|_| ContractError::Overflow("premium"))?
         .clamp(-bound, bound);
-    let w = decimal(cfg.trade_weight)?;
+    let full = Decimal::from_atomics(cfg.weight_notional, 0)
+        .map_err(|_| ContractError::Overflow("weight"))?;
+    let share = notional
+        .checked_div(full)
+        .map_err(|_| ContractError::Overflow("weight"))?
+        .min(Decimal::one());
+    let w = decimal(cfg.trade_weight.checked_mul(share).map_err(of("weight"))?)?;
     let premium = sample
         .checked_sub(f.premium)
         .and_then(|d| d.checked_mul(w))
@@ -157,7 +167,23 @@ mod tests {
             convergence_periods: 8,
             max_rate: Decimal::permille(1),
             trade_weight: Decimal::percent(50),
+            weight_notional: cosmwasm_std::Uint128::new(1_000),
         }
+    }
+
+    #[test]
+    fn a_trade_weighs_in_proportion_to_its_notional() {
+        let f = FundingState::default();
+        let big = Decimal::from_ratio(1_000u32, 1u32);
+        // Full weight at weight_notional and above: 0.4 % × 50 %.
+        let full = with_trade(&f, &cfg(), "100.4".parse().unwrap(), Decimal::percent(10000), big)
+            .unwrap();
+        assert_eq!(full.premium, sd("0.002"));
+        // A print of a tenth of it weighs a tenth: 0.4 % × 5 %.
+        let tenth = Decimal::from_ratio(100u32, 1u32);
+        let dust = with_trade(&f, &cfg(), "100.4".parse().unwrap(), Decimal::percent(10000), tenth)
+            .unwrap();
+        assert_eq!(dust.premium, sd("0.0002"));
     }
 
     fn sd(s: &str) -> SignedDecimal {
@@ -168,16 +194,19 @@ mod tests {
     fn premium_average_clamps_each_trade() {
         let f = FundingState::default();
         // +0.4 % premium, half weight: 0.2 %.
+        let big = Decimal::from_ratio(5_000u32, 1u32);
         let f = with_trade(
             &f,
             &cfg(),
             "100.4".parse().unwrap(),
             Decimal::percent(10000),
+            big,
         )
         .unwrap();
         assert_eq!(f.premium, sd("0.002"));
         // A print at double the index counts as the bound 0.8 %: (0.002 + 0.008) / 2.
-        let g = with_trade(&f, &cfg(), Decimal::percent(20000), Decimal::percent(10000)).unwrap();
+        let g = with_trade(&f, &cfg(), Decimal::percent(20000), Decimal::percent(10000), big)
+            .unwrap();
         assert_eq!(g.premium, sd("0.005"));
         // Rate = premium / 8, clamped at 0.1 %.
         assert_eq!(rate(&f, &cfg()).unwrap(), sd("0.00025"));

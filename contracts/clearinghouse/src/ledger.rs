@@ -11,31 +11,15 @@ use cosmwasm_std::{
 };
 
 use ballast_types::clearinghouse::MarketConfig;
-use ballast_types::oracle::{PriceResponse, QueryMsg as OracleQuery};
 
 use crate::error::{ContractError, ContractResult};
 use crate::funding::{accrue, expiry, expiry_cash, funding_cash};
-use crate::margin::scale;
+use crate::margin::{scale, Quotes, Snapshot};
 use crate::state::{
     Config, FundingState, Position, ACCOUNTS, CLEARING, COLLATERALS, COLLATERAL_TOTAL,
-    EXPIRY_PRICE, FROZEN, FUNDING, HOLDERS, HOLDINGS, MARKETS, MAX_MARKETS, OPEN_INTEREST,
+    EXPIRY_PRICE, FROZEN, FUNDING, HOLDERS, HOLDINGS, OPEN_INTEREST,
     POSITIONS, UNDERLYINGS,
 };
-
-/// The oracle's price of one whole `asset` in whole settlement units; stale or unconfirmed
-/// prices are errors.
-pub fn oracle_price(deps: Deps, oracle: &Addr, asset: &str) -> ContractResult<Decimal> {
-    let p: PriceResponse = deps
-        .querier
-        .query_wasm_smart(
-            oracle,
-            &OracleQuery::Price {
-                asset: asset.to_string(),
-            },
-        )
-        .map_err(|e| ContractError::Oracle(e.to_string()))?;
-    Ok(p.price)
-}
 
 /// What a market's positions settle against now.
 pub enum MarketCash {
@@ -59,12 +43,9 @@ pub fn market_cash(
     config: &Config,
     id: &str,
     m: &MarketConfig,
+    index: impl FnOnce() -> ContractResult<Decimal>,
 ) -> ContractResult<MarketCash> {
     let now = env.block.time.seconds();
-    let index = || -> ContractResult<Decimal> {
-        let u = UNDERLYINGS.load(deps.storage, &m.underlying)?;
-        oracle_price(deps, &config.oracle, &u.oracle_asset)
-    };
     Ok(match expiry(m) {
         None => {
             let index = index()?;
@@ -90,7 +71,16 @@ pub fn market_cash(
     })
 }
 
-/// `market_cash`, then saved: accrued funding, or the settlement price fixed at expiry.
+/// The oracle price of the market's underlying now (whole settlement units per unit).
+pub fn index_price(deps: Deps, config: &Config, m: &MarketConfig) -> ContractResult<Decimal> {
+    let asset = UNDERLYINGS.load(deps.storage, &m.underlying)?.oracle_asset;
+    Ok(Quotes::fetch(deps, &config.oracle, &[asset.clone()])?
+        .get(&asset)?
+        .price)
+}
+
+/// `market_cash` at the current index, then saved: accrued funding, or the settlement
+/// price fixed at expiry.
 pub fn touch_market(
     deps: &mut DepsMut,
     env: &Env,
@@ -98,13 +88,21 @@ pub fn touch_market(
     id: &str,
     m: &MarketConfig,
 ) -> ContractResult<MarketCash> {
-    let cash = market_cash(deps.as_ref(), env, config, id, m)?;
-    match &cash {
+    let cash = market_cash(deps.as_ref(), env, config, id, m, || {
+        index_price(deps.as_ref(), config, m)
+    })?;
+    save_cash(deps, id, &cash)?;
+    Ok(cash)
+}
+
+/// Stores what `market_cash` brought to now: accrued funding, or the expiry price.
+pub fn save_cash(deps: &mut DepsMut, id: &str, cash: &MarketCash) -> ContractResult<()> {
+    match cash {
         MarketCash::Perp { funding, .. } => FUNDING.save(deps.storage, id, funding)?,
         MarketCash::Expired { price } => EXPIRY_PRICE.save(deps.storage, id, price)?,
         MarketCash::Live => {}
     }
-    Ok(cash)
+    Ok(())
 }
 
 /// The cash a position settles against its market now and what is left of it: funding
@@ -148,6 +146,13 @@ pub fn add_settlement(
         .settlement
         .checked_add(delta)
         .map_err(|_| ContractError::Overflow("settlement"))?;
+    // Recorded bad debt is what is still owed of it: a recovering balance repays it.
+    let owed = if a.settlement.is_negative() {
+        a.settlement.unsigned_abs()
+    } else {
+        Uint128::zero()
+    };
+    a.recorded_debt = a.recorded_debt.min(owed);
     ACCOUNTS
         .save(storage, (owner, sub_id), &a)
         .map_err(Into::into)
@@ -236,30 +241,14 @@ pub fn settle_position(
 }
 
 /// Settles all of an account's pending funding and expired positions (touching each of its
-/// markets); returns the cash moved. Bounded: an account holds at most one position per
-/// listed market.
+/// markets, one oracle query for all); returns the account's balance after it.
 pub fn settle_account(
     deps: &mut DepsMut,
     env: &Env,
-    config: &Config,
     owner: &Addr,
     sub_id: u32,
 ) -> ContractResult<Int128> {
-    let markets: Vec<String> = POSITIONS
-        .prefix((owner, sub_id))
-        .keys(deps.storage, None, None, Order::Ascending)
-        .take(MAX_MARKETS)
-        .collect::<Result<_, _>>()?;
-    let mut total = Int128::zero();
-    for id in markets {
-        let m = MARKETS.load(deps.storage, &id)?;
-        let cash = touch_market(deps, env, config, &id, &m)?;
-        let moved = settle_position(deps.storage, config, owner, sub_id, &id, &m, &cash)?;
-        total = total
-            .checked_add(moved)
-            .map_err(|_| ContractError::Overflow("settlement"))?;
-    }
-    Ok(total)
+    Ok(Snapshot::settle(deps, env, owner, sub_id)?.settlement)
 }
 
 /// Credits `amount` of collateral `id` to the account, within the collateral's cap.
@@ -289,6 +278,27 @@ pub fn credit_collateral(
         .unwrap_or_default();
     // Cannot overflow: held ≤ new_total.
     HOLDINGS.save(storage, (owner, sub_id, id), &(held + amount))?;
+    Ok(())
+}
+
+/// Moves `amount` of collateral `id` between two accounts. The total held does not change,
+/// so the concentration cap (which only refuses deposits) is not consulted: a cap lowered
+/// below what is held never blocks an auction.
+pub fn move_collateral(
+    storage: &mut dyn Storage,
+    (from, from_sub): (&Addr, u32),
+    (to, to_sub): (&Addr, u32),
+    id: &str,
+    amount: Uint128,
+) -> ContractResult<()> {
+    debit_collateral(storage, from, from_sub, id, amount)?;
+    let held = HOLDINGS
+        .may_load(storage, (to, to_sub, id))?
+        .unwrap_or_default();
+    let total = COLLATERAL_TOTAL.load(storage, id)?;
+    // Cannot overflow: held + amount ≤ the total before the debit.
+    HOLDINGS.save(storage, (to, to_sub, id), &(held + amount))?;
+    COLLATERAL_TOTAL.save(storage, id, &(total + amount))?;
     Ok(())
 }
 

@@ -1,28 +1,29 @@
-//! From stored state and fresh oracle data to the margin engine's input, and back.
+//! From stored state and one batched oracle query to the margin engine's input: the account
+//! snapshot that every margin report, lot valuation and liquidation works on.
 //!
-//! Only what the account touches is loaded: the underlyings of its linked collateral (and,
-//! with trading, its positions' markets) plus the reference underlying. Every price and
-//! volatility comes from the oracle, which refuses stale or unconfirmed prices: a margin
-//! check on stale data fails rather than acting on an old price.
+//! Cost is linear in what the account holds: one read per position, market, underlying and
+//! collateral, and a single oracle query (`Quotes`) for every price and volatility needed.
+//! Liquidation evaluates many variants of one account on one snapshot, without reading
+//! storage or asking the oracle again. The oracle refuses stale or unconfirmed prices, so a
+//! report on stale data fails rather than acting on an old price.
 
-use ballast_risk::engine::margin;
+use ballast_risk::engine::{equity, margin};
 use ballast_risk::model::{
     Account as RiskAccount, CollateralAsset, CollateralLink, Holding as RiskHolding, Instrument,
     MarginMode, MarginReport, Market, Position as RiskPosition, RiskContext, Underlying,
 };
-use cosmwasm_std::{Addr, Decimal, Deps, Env, Int128, Order, SignedDecimal, Uint128};
+use cosmwasm_std::{Addr, Decimal, Deps, DepsMut, Env, Int128, Order, SignedDecimal, Uint128};
+use serde::{Deserialize, Serialize};
 
-use ballast_types::clearinghouse::{AccountMode, MarketConfig};
-use ballast_types::oracle::{QueryMsg as OracleQuery, VolatilityResponse};
+use ballast_types::clearinghouse::{AccountMode, MarketConfig, UnderlyingConfig};
 
 use crate::error::{ContractError, ContractResult};
 use crate::execute::admin::risk_params;
-use crate::execute::trade::next_position;
 use crate::funding::expiry;
-use crate::ledger::{market_cash, oracle_price, position_cash, MarketCash};
+use crate::ledger::{market_cash, position_cash, settle_position, MarketCash};
 use crate::state::{
-    Config, Position, ACCOUNTS, COLLATERALS, CONFIG, HOLDINGS, MARKETS, MAX_COLLATERALS,
-    MAX_DECIMALS, MAX_MARKETS, POSITIONS, UNDERLYINGS,
+    Config, Position, ACCOUNTS, COLLATERALS, CONFIG, EXPIRY_PRICE, FUNDING, HOLDINGS, MARKETS,
+    MAX_COLLATERALS, MAX_DECIMALS, MAX_POSITIONS, POSITIONS, UNDERLYINGS,
 };
 
 /// An asset without volatility history (a young oracle) is margined with at least this σ;
@@ -37,8 +38,14 @@ pub fn units(amount: Int128) -> ContractResult<SignedDecimal> {
     SignedDecimal::from_atomics(amount, 0).map_err(|_| ContractError::Overflow("amount"))
 }
 
-fn unsigned_units(amount: Uint128) -> ContractResult<SignedDecimal> {
+pub fn unsigned_units(amount: Uint128) -> ContractResult<SignedDecimal> {
     units(Int128::try_from(amount).map_err(|_| ContractError::Overflow("amount"))?)
+}
+
+/// 10^settlement_decimals / 10^token_decimals: whole-unit prices to base-unit prices.
+pub fn scale(settlement_decimals: u8, token_decimals: u8) -> SignedDecimal {
+    let pow = |d: u8| 10i128.pow(d.min(MAX_DECIMALS) as u32);
+    SignedDecimal::from_ratio(pow(settlement_decimals), pow(token_decimals))
 }
 
 /// The engine's view of a listed market, its underlying at `underlying`. Strikes are
@@ -73,398 +80,426 @@ pub fn engine_market(
     })
 }
 
-/// Builds a context incrementally, querying the oracle once per asset.
-struct Builder<'a> {
-    deps: Deps<'a>,
-    config: Config,
-    ctx: RiskContext,
-    names: Vec<String>,
+/// One asset of the oracle's `Quotes` answer (fields this contract does not read are
+/// ignored).
+#[derive(Deserialize)]
+pub struct Quote {
+    pub asset: String,
+    pub price: Decimal,
+    pub vol: SignedDecimal,
+    pub slow_vol: SignedDecimal,
+    pub beta: SignedDecimal,
+    pub resid_vol: SignedDecimal,
 }
 
-/// 10^settlement_decimals / 10^token_decimals: whole-unit prices to base-unit prices.
-pub fn scale(settlement_decimals: u8, token_decimals: u8) -> SignedDecimal {
-    let pow = |d: u8| 10i128.pow(d.min(MAX_DECIMALS) as u32);
-    SignedDecimal::from_ratio(pow(settlement_decimals), pow(token_decimals))
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+enum OracleQuery<'a> {
+    Quotes { assets: &'a [String] },
 }
 
-impl Builder<'_> {
-    /// Oracle price of one whole `asset`, in settlement base units per base unit of a token
-    /// with `decimals` (0 for an underlying: per whole unit).
-    fn price(&self, asset: &str, decimals: u8) -> ContractResult<SignedDecimal> {
-        let p = oracle_price(self.deps, &self.config.oracle, asset)?;
-        decimal(p)?
-            .checked_mul(scale(self.config.settlement_decimals, decimals))
-            .map_err(|_| ContractError::Overflow("price"))
+/// Prices and volatilities of a set of assets, from one oracle query.
+pub struct Quotes(Vec<Quote>);
+
+impl Quotes {
+    pub fn fetch(deps: Deps, oracle: &Addr, assets: &[String]) -> ContractResult<Quotes> {
+        if assets.is_empty() {
+            return Ok(Quotes(vec![]));
+        }
+        let q = deps
+            .querier
+            .query_wasm_smart(oracle, &OracleQuery::Quotes { assets })
+            .map_err(|e| ContractError::Oracle(e.to_string()))?;
+        Ok(Quotes(q))
     }
 
-    fn underlying(&mut self, name: &str) -> ContractResult<usize> {
-        if let Some(i) = self.names.iter().position(|n| n == name) {
+    pub fn get(&self, asset: &str) -> ContractResult<&Quote> {
+        self.0
+            .iter()
+            .find(|q| q.asset == asset)
+            .ok_or_else(|| ContractError::Oracle(format!("no price for {asset}")))
+    }
+}
+
+/// A position the account holds, with its market.
+pub struct Held {
+    pub id: String,
+    pub market: MarketConfig,
+    /// Funding settled to now (what the next touch would store).
+    pub position: Position,
+}
+
+/// The account (or hypothetical parts) at fresh prices: its positions still live, its
+/// collateral, its balance with pending funding and expiry cash settled, and the engine's
+/// context for all of them. `held[i]` is the engine's market `i`, `holdings[j]` its
+/// collateral `j`.
+pub struct Snapshot {
+    pub config: Config,
+    pub mode: AccountMode,
+    /// Settlement balance after pending funding and expiry cash, base units.
+    pub settlement: Int128,
+    pub held: Vec<Held>,
+    pub holdings: Vec<(String, Uint128)>,
+    /// Every stored position's market and what it settles against now (expired ones too):
+    /// what `settle` writes.
+    cash: Vec<(String, MarketConfig, MarketCash)>,
+    ctx: RiskContext,
+}
+
+/// A dated market past expiry whose settlement price is fixed needs no price any more.
+fn needs_price(deps: Deps, env: &Env, id: &str, m: &MarketConfig) -> bool {
+    !matches!(expiry(m), Some(e) if e <= env.block.time.seconds()
+        && EXPIRY_PRICE.has(deps.storage, id))
+}
+
+/// Underlyings (name, config) in first-use order.
+#[derive(Default)]
+struct Names(Vec<(String, UnderlyingConfig)>);
+
+impl Names {
+    fn index(&mut self, deps: Deps, name: &str) -> ContractResult<usize> {
+        if let Some(i) = self.0.iter().position(|(n, _)| n == name) {
             return Ok(i);
         }
         let c = UNDERLYINGS
-            .may_load(self.deps.storage, name)?
+            .may_load(deps.storage, name)?
             .ok_or_else(|| ContractError::NotListed {
                 kind: "underlying",
                 id: name.to_string(),
             })?;
-        let price = self.price(&c.oracle_asset, 0)?;
-        let v: VolatilityResponse = self
-            .deps
-            .querier
-            .query_wasm_smart(
-                &self.config.oracle,
-                &OracleQuery::Volatility {
-                    asset: c.oracle_asset.clone(),
-                },
-            )
-            .map_err(|e| ContractError::Oracle(e.to_string()))?;
-        // σ outside what the engine accepts is clamped to its edges: zero (no history) to
-        // the floor, absurd values to the engine's maximum, the most conservative margin.
-        let (min_vol, max_vol) = (
-            SignedDecimal::percent(MIN_VOL_PERCENT),
-            self.config.risk.max_vol,
-        );
-        self.ctx.underlyings.push(Underlying {
-            name: name.to_string(),
-            price,
-            vol: v.vol.clamp(min_vol, max_vol),
-            option_vol: v.slow_vol.clamp(min_vol, max_vol),
-            beta: v.beta,
-            resid_vol: v.resid_vol.min(max_vol),
-            range_floor: c.range_floor,
-            resid_floor: c.resid_floor,
-            vol_up: c.vol_up,
-            vol_jump: c.vol_jump,
-            vol_down: c.vol_down,
-        });
-        self.names.push(name.to_string());
-        Ok(self.names.len() - 1)
+        self.0.push((name.to_string(), c));
+        Ok(self.0.len() - 1)
     }
 }
 
-/// A change to apply before margining, for what-if queries.
-pub enum WhatIf<'a> {
-    Withdraw {
-        collateral: &'a str,
-        amount: Uint128,
-    },
-    /// A fill of signed `size` at `price` (whole settlement units), taker fee charged.
-    Trade {
-        market: &'a str,
-        size: SignedDecimal,
-        price: Decimal,
-    },
-    /// Parts taken out with nothing in return (liquidation: only the requirement of what
-    /// is left is used).
-    Remove {
-        positions: &'a [(String, SignedDecimal)],
-        collateral: &'a [(String, Uint128)],
-    },
-}
+impl Snapshot {
+    /// The stored account; `extra` adds a market it may not hold (at size zero), for a
+    /// what-if trade.
+    pub fn load(
+        deps: Deps,
+        env: &Env,
+        owner: &Addr,
+        sub_id: u32,
+        extra: Option<&str>,
+    ) -> ContractResult<Snapshot> {
+        let account = ACCOUNTS
+            .may_load(deps.storage, (owner, sub_id))?
+            .ok_or_else(|| ContractError::NoAccount {
+                owner: owner.to_string(),
+                sub_id,
+            })?;
+        let holdings = HOLDINGS
+            .prefix((owner, sub_id))
+            .range(deps.storage, None, None, Order::Ascending)
+            .take(MAX_COLLATERALS)
+            .collect::<Result<_, _>>()?;
+        let positions = POSITIONS
+            .prefix((owner, sub_id))
+            .range(deps.storage, None, None, Order::Ascending)
+            .take(MAX_POSITIONS)
+            .collect::<Result<_, _>>()?;
+        Self::build(
+            deps,
+            env,
+            CONFIG.load(deps.storage)?,
+            account.mode,
+            account.settlement,
+            holdings,
+            positions,
+            extra,
+        )
+    }
 
-pub fn account_report(
-    deps: Deps,
-    env: &Env,
-    owner: &Addr,
-    sub_id: u32,
-) -> ContractResult<MarginReport> {
-    account_report_after(deps, env, owner, sub_id, None)
-}
-
-pub fn account_report_after(
-    deps: Deps,
-    env: &Env,
-    owner: &Addr,
-    sub_id: u32,
-    what_if: Option<WhatIf>,
-) -> ContractResult<MarginReport> {
-    let account = ACCOUNTS
-        .may_load(deps.storage, (owner, sub_id))?
-        .ok_or_else(|| ContractError::NoAccount {
-            owner: owner.to_string(),
-            sub_id,
-        })?;
-    let config = CONFIG.load(deps.storage)?;
-    let mut settlement = account.settlement;
-    let mut holdings: Vec<(String, Uint128)> = HOLDINGS
-        .prefix((owner, sub_id))
-        .range(deps.storage, None, None, Order::Ascending)
-        .take(MAX_COLLATERALS)
-        .collect::<Result<_, _>>()?;
-    let mut positions: Vec<(String, Position)> = POSITIONS
-        .prefix((owner, sub_id))
-        .range(deps.storage, None, None, Order::Ascending)
-        .take(MAX_MARKETS)
-        .collect::<Result<_, _>>()?;
-    match what_if {
-        Some(WhatIf::Withdraw { collateral, amount }) if collateral == config.settlement_denom => {
-            settlement = settlement
-                .checked_sub(
-                    Int128::try_from(amount).map_err(|_| ContractError::Overflow("amount"))?,
-                )
-                .map_err(|_| ContractError::Overflow("settlement"))?;
-        }
-        Some(WhatIf::Withdraw { collateral, amount }) => {
-            let h = holdings
-                .iter_mut()
-                .find(|(id, _)| id == collateral)
-                .ok_or_else(|| ContractError::InsufficientBalance {
-                    collateral: collateral.to_string(),
-                    requested: amount,
-                    available: Uint128::zero(),
-                })?;
-            h.1 =
-                h.1.checked_sub(amount)
-                    .map_err(|_| ContractError::InsufficientBalance {
-                        collateral: collateral.to_string(),
-                        requested: amount,
-                        available: h.1,
-                    })?;
-        }
-        Some(WhatIf::Trade {
-            market,
-            size,
-            price,
-        }) => {
-            let paid = what_if_trade(
-                deps,
-                env,
-                &account.mode,
-                &config,
-                &mut positions,
-                market,
-                size,
-                price,
-            )?;
-            settlement = settlement
-                .checked_sub(paid)
-                .map_err(|_| ContractError::Overflow("settlement"))?;
-        }
-        Some(WhatIf::Remove {
-            positions: removed,
-            collateral: taken,
-        }) => {
-            for (market, size) in removed {
-                if let Some((_, p)) = positions.iter_mut().find(|(id, _)| id == market) {
-                    p.size = p
-                        .size
-                        .checked_sub(*size)
-                        .map_err(|_| ContractError::Overflow("size"))?;
-                }
+    /// `load`, then what it settled written to storage: funding accrued and expiry prices
+    /// fixed in every market the account holds, its funding and expired positions settled
+    /// into its balance. One oracle query for all of it.
+    pub fn settle(
+        deps: &mut DepsMut,
+        env: &Env,
+        owner: &Addr,
+        sub_id: u32,
+    ) -> ContractResult<Snapshot> {
+        let s = Self::load(deps.as_ref(), env, owner, sub_id, None)?;
+        for (id, m, cash) in &s.cash {
+            match cash {
+                MarketCash::Perp { funding, .. } => FUNDING.save(deps.storage, id, funding)?,
+                MarketCash::Expired { price } => EXPIRY_PRICE.save(deps.storage, id, price)?,
+                MarketCash::Live => {}
             }
-            positions.retain(|(_, p)| !p.size.is_zero());
-            for (id, amount) in taken {
-                if let Some(h) = holdings.iter_mut().find(|(h, _)| h == id) {
-                    h.1 = h.1.saturating_sub(*amount);
-                }
-            }
+            settle_position(deps.storage, &s.config, owner, sub_id, id, m, cash)?;
         }
-        None => {}
+        Ok(s)
     }
-    report_for(
-        deps,
-        env,
-        config,
-        &account.mode,
-        settlement,
-        holdings,
-        positions,
-    )
-}
 
-/// The engine's report for an account made of these parts (stored or hypothetical).
-pub fn report_for(
-    deps: Deps,
-    env: &Env,
-    config: Config,
-    mode: &AccountMode,
-    settlement: Int128,
-    holdings: Vec<(String, Uint128)>,
-    positions: Vec<(String, Position)>,
-) -> ContractResult<MarginReport> {
-    let mut b = Builder {
-        deps,
-        ctx: RiskContext {
-            underlyings: vec![],
-            markets: vec![],
-            collaterals: vec![],
-            params: risk_params(&config.risk, env.block.time.seconds(), None),
-        },
-        config,
-        names: vec![],
-    };
-    let mut risk_account = RiskAccount {
-        settlement: units(settlement)?,
-        collateral: vec![],
-        positions: vec![],
-    };
-    for (id, amount) in holdings.into_iter().filter(|(_, a)| !a.is_zero()) {
-        let c = COLLATERALS.load(deps.storage, &id)?;
-        let link = match &c.link {
-            Some(l) => Some(CollateralLink {
-                underlying: b.underlying(&l.underlying)?,
-                beta: l.beta,
-            }),
-            None => None,
-        };
-        let price = b.price(&c.oracle_asset, c.decimals)?;
-        b.ctx.collaterals.push(CollateralAsset {
-            name: id,
-            price,
-            weight: decimal(c.weight)?,
-            link,
-        });
-        risk_account.collateral.push(RiskHolding {
-            asset: b.ctx.collaterals.len() - 1,
-            amount: unsigned_units(amount)?,
-        });
-    }
-    // Positions: the engine sees each position's value as size × (mark − entry) and the
-    // settlement as quote + Σ size × entry, which is the same equity as quote + Σ size × mark
-    // but keeps the engine's collateral value (and capital efficiency) about deposits.
-    //
-    // Funding due and expired positions are settled here as the next touch would settle them.
-    let mut cost = SignedDecimal::zero();
-    let mut isolated_index = None;
-    for (id, p) in positions {
-        let m = MARKETS.load(deps.storage, &id)?;
-        let cash = market_cash(deps, env, &b.config, &id, &m)?;
-        let (due, left) = position_cash(&b.config, &m, &p, &cash)?;
-        risk_account.settlement = risk_account
-            .settlement
-            .checked_add(units(due)?)
-            .map_err(|_| ContractError::Overflow("settlement"))?;
-        let Some(p) = left else { continue };
-        let underlying = b.underlying(&m.underlying)?;
-        b.ctx
-            .markets
-            .push(engine_market(&m, underlying, b.config.settlement_decimals)?);
-        let index = b.ctx.markets.len() - 1;
-        if matches!(mode, AccountMode::Isolated { market } if *market == id) {
-            isolated_index = Some(index);
-        }
-        cost = p
-            .size
-            .checked_mul(p.entry_price)
-            .and_then(|c| cost.checked_add(c))
-            .map_err(|_| ContractError::Overflow("cost basis"))?;
-        risk_account.positions.push(RiskPosition {
-            market: index,
-            size: p.size,
-            entry_price: p.entry_price,
-        });
-    }
-    risk_account.settlement = risk_account
-        .settlement
-        .checked_add(cost)
-        .map_err(|_| ContractError::Overflow("settlement"))?;
-    // The reference matters only when some underlying is in play.
-    if !b.names.is_empty() {
-        if let Some(r) = b.config.risk.reference.clone() {
-            let i = b.underlying(&r)?;
-            b.ctx.params.reference = Some(i);
-        }
-    }
-    let mode = match mode {
-        // Without a position in its market, an index past the end names "that market".
-        AccountMode::Isolated { .. } => MarginMode::Isolated {
-            market: isolated_index.unwrap_or(b.ctx.markets.len()),
-        },
-        AccountMode::Cross => MarginMode::Cross,
-        AccountMode::Portfolio => MarginMode::Portfolio,
-    };
-    Ok(margin(&risk_account, &b.ctx, &mode)?)
-}
-
-/// Applies a hypothetical fill to `positions`; returns what the account would pay for it
-/// (notional rounded up, plus the taker fee rounded up; negative when it receives).
-#[allow(clippy::too_many_arguments)]
-fn what_if_trade(
-    deps: Deps,
-    env: &Env,
-    mode: &AccountMode,
-    config: &Config,
-    positions: &mut Vec<(String, Position)>,
-    market: &str,
-    size: SignedDecimal,
-    price: Decimal,
-) -> ContractResult<Int128> {
-    let m = MARKETS
-        .may_load(deps.storage, market)?
-        .ok_or_else(|| ContractError::NotListed {
-            kind: "market",
-            id: market.to_string(),
-        })?;
-    if let AccountMode::Isolated { market: own } = mode {
-        if own != market {
-            return Err(ContractError::IsolatedElsewhere {
-                market: own.clone(),
-                traded: market.to_string(),
-            });
-        }
-    }
-    if let Some(e) = expiry(&m).filter(|e| *e <= env.block.time.seconds()) {
-        return Err(ContractError::MarketExpired {
-            market: market.to_string(),
-            expiry: e,
-        });
-    }
-    if size.is_zero() || price.is_zero() {
-        return Err(ContractError::ZeroSizeOrPrice {});
-    }
-    let of = |_| ContractError::Overflow("what-if trade");
-    let base_price = decimal(price)?
-        .checked_mul(scale(config.settlement_decimals, 0))
-        .map_err(of)?;
-    let i = match positions.iter().position(|(id, _)| id == market) {
-        Some(i) => i,
-        None => {
+    /// A snapshot of the given parts (stored or hypothetical).
+    #[allow(clippy::too_many_arguments)]
+    pub fn build(
+        deps: Deps,
+        env: &Env,
+        config: Config,
+        mode: AccountMode,
+        settlement: Int128,
+        holdings: Vec<(String, Uint128)>,
+        mut positions: Vec<(String, Position)>,
+        extra: Option<&str>,
+    ) -> ContractResult<Snapshot> {
+        if let Some(id) = extra.filter(|id| !positions.iter().any(|(p, _)| p == id)) {
             positions.push((
-                market.to_string(),
+                id.to_string(),
                 Position {
                     size: SignedDecimal::zero(),
                     entry_price: SignedDecimal::zero(),
                     funding_index: SignedDecimal::zero(),
                 },
             ));
-            positions.len() - 1
         }
-    };
-    // As in a real fill: funding due settles at the old size, the new size starts from the
-    // market's current index.
-    let cash = market_cash(deps, env, config, market, &m)?;
-    let old = positions[i].1.clone();
-    let (due, settled) = position_cash(config, &m, &old, &cash)?;
-    let settled = settled.filter(|p| !p.size.is_zero());
-    let index = settled
-        .as_ref()
-        .map(|p| p.funding_index)
-        .unwrap_or_else(|| match &cash {
-            MarketCash::Perp { funding, .. } => funding.cumulative,
-            _ => SignedDecimal::zero(),
-        });
-    match next_position(settled, size, base_price)? {
-        Some(p) => {
-            positions[i].1 = Position {
-                funding_index: index,
-                ..p
+        // 1. Read everything, and list the oracle assets needed.
+        let mut names = Names::default();
+        let mut markets = Vec::with_capacity(positions.len());
+        for (id, _) in &positions {
+            let m = MARKETS
+                .may_load(deps.storage, id)?
+                .ok_or_else(|| ContractError::NotListed {
+                    kind: "market",
+                    id: id.clone(),
+                })?;
+            if needs_price(deps, env, id, &m) {
+                names.index(deps, &m.underlying)?;
+            }
+            markets.push(m);
+        }
+        let mut collaterals = Vec::with_capacity(holdings.len());
+        let holdings: Vec<(String, Uint128)> =
+            holdings.into_iter().filter(|(_, a)| !a.is_zero()).collect();
+        for (id, _) in &holdings {
+            let c = COLLATERALS.load(deps.storage, id)?;
+            if let Some(l) = &c.link {
+                names.index(deps, &l.underlying)?;
+            }
+            collaterals.push(c);
+        }
+        // The reference matters only when some underlying is in play.
+        let reference = match (&config.risk.reference, names.0.is_empty()) {
+            (Some(r), false) => Some(names.index(deps, r)?),
+            _ => None,
+        };
+        let mut assets: Vec<String> = vec![];
+        for a in names
+            .0
+            .iter()
+            .map(|(_, u)| &u.oracle_asset)
+            .chain(collaterals.iter().map(|c| &c.oracle_asset))
+        {
+            if !assets.contains(a) {
+                assets.push(a.clone());
             }
         }
-        None => {
-            positions.remove(i);
+        // 2. One oracle query.
+        let quotes = Quotes::fetch(deps, &config.oracle, &assets)?;
+        // 3. The engine's context.
+        let (min_vol, max_vol) = (
+            SignedDecimal::percent(MIN_VOL_PERCENT),
+            config.risk.max_vol,
+        );
+        let per_base = |price: Decimal, decimals: u8| -> ContractResult<SignedDecimal> {
+            decimal(price)?
+                .checked_mul(scale(config.settlement_decimals, decimals))
+                .map_err(|_| ContractError::Overflow("price"))
+        };
+        let mut ctx = RiskContext {
+            underlyings: Vec::with_capacity(names.0.len()),
+            markets: vec![],
+            collaterals: vec![],
+            params: risk_params(&config.risk, env.block.time.seconds(), reference),
+        };
+        for (name, c) in &names.0 {
+            let q = quotes.get(&c.oracle_asset)?;
+            // σ outside what the engine accepts is clamped to its edges: zero (no history)
+            // to the floor, absurd values to the engine's maximum, the most conservative.
+            ctx.underlyings.push(Underlying {
+                name: name.clone(),
+                price: per_base(q.price, 0)?,
+                vol: q.vol.clamp(min_vol, max_vol),
+                option_vol: q.slow_vol.clamp(min_vol, max_vol),
+                beta: q.beta,
+                resid_vol: q.resid_vol.min(max_vol),
+                range_floor: c.range_floor,
+                resid_floor: c.resid_floor,
+                vol_up: c.vol_up,
+                vol_jump: c.vol_jump,
+                vol_down: c.vol_down,
+            });
         }
+        for ((id, _), c) in holdings.iter().zip(&collaterals) {
+            let link = match &c.link {
+                Some(l) => Some(CollateralLink {
+                    underlying: names.index(deps, &l.underlying)?,
+                    beta: l.beta,
+                }),
+                None => None,
+            };
+            ctx.collaterals.push(CollateralAsset {
+                name: id.clone(),
+                price: per_base(quotes.get(&c.oracle_asset)?.price, c.decimals)?,
+                weight: decimal(c.weight)?,
+                link,
+            });
+        }
+        // Funding due and expired positions are settled as the next touch would settle them.
+        let mut s = Snapshot {
+            settlement,
+            held: vec![],
+            holdings,
+            cash: vec![],
+            ctx,
+            mode,
+            config,
+        };
+        for ((id, p), m) in positions.into_iter().zip(markets) {
+            let index = || -> ContractResult<Decimal> {
+                let u = names.0.iter().find(|(n, _)| *n == m.underlying);
+                let u = u.ok_or(ContractError::Overflow("underlying"))?;
+                Ok(quotes.get(&u.1.oracle_asset)?.price)
+            };
+            let cash = market_cash(deps, env, &s.config, &id, &m, index)?;
+            let (due, left) = position_cash(&s.config, &m, &p, &cash)?;
+            s.settlement = s
+                .settlement
+                .checked_add(due)
+                .map_err(|_| ContractError::Overflow("settlement"))?;
+            if let Some(position) = left {
+                let u = names.0.iter().position(|(n, _)| *n == m.underlying);
+                let u = u.ok_or(ContractError::Overflow("underlying"))?;
+                s.ctx
+                    .markets
+                    .push(engine_market(&m, u, s.config.settlement_decimals)?);
+                s.held.push(Held {
+                    id: id.clone(),
+                    market: m.clone(),
+                    position,
+                });
+            }
+            s.cash.push((id, m, cash));
+        }
+        Ok(s)
     }
-    let notional = size.checked_mul(base_price).map_err(of)?;
-    let fee = notional
-        .abs_diff(SignedDecimal::zero())
-        .checked_mul(m.taker_fee)
-        .map_err(of)?
-        .to_uint_ceil();
-    let fee = Int128::try_from(fee).map_err(|_| ContractError::Overflow("fee"))?;
-    // Pays rounded up, receives rounded down; the fee rounds up; funding due is received.
-    notional
-        .to_int_ceil()
-        .checked_add(fee)
-        .and_then(|x| x.checked_sub(due))
-        .map_err(of)
+
+    /// The account's sizes, in `held` order.
+    pub fn sizes(&self) -> Vec<SignedDecimal> {
+        self.held.iter().map(|h| h.position.size).collect()
+    }
+
+    /// The account's collateral amounts, in `holdings` order.
+    pub fn amounts(&self) -> Vec<Uint128> {
+        self.holdings.iter().map(|(_, a)| *a).collect()
+    }
+
+    /// What `held[i]` settles against now (the oracle index of a perp).
+    pub fn cash_of(&self, i: usize) -> Option<&MarketCash> {
+        let id = &self.held.get(i)?.id;
+        self.cash
+            .iter()
+            .find(|(c, _, _)| c == id)
+            .map(|(_, _, cash)| cash)
+    }
+
+    /// The engine's report on the account as it is.
+    pub fn report(&self) -> ContractResult<MarginReport> {
+        self.report_with(self.settlement, &self.sizes(), &self.amounts())
+    }
+
+    /// The engine's report on the account with these sizes, amounts and balance. Each
+    /// position's value is size × (mark − entry) and the balance is raised by Σ size × entry,
+    /// the same equity as balance + Σ size × mark (entries only split it for display).
+    pub fn report_with(
+        &self,
+        settlement: Int128,
+        sizes: &[SignedDecimal],
+        amounts: &[Uint128],
+    ) -> ContractResult<MarginReport> {
+        let mut account = RiskAccount {
+            settlement: units(settlement)?,
+            collateral: vec![],
+            positions: vec![],
+        };
+        for (i, (h, size)) in self.held.iter().zip(sizes).enumerate() {
+            if size.is_zero() {
+                continue;
+            }
+            let entry = h.position.entry_price;
+            account.settlement = size
+                .checked_mul(entry)
+                .and_then(|c| account.settlement.checked_add(c))
+                .map_err(|_| ContractError::Overflow("cost basis"))?;
+            account.positions.push(RiskPosition {
+                market: i,
+                size: *size,
+                entry_price: entry,
+            });
+        }
+        for (j, amount) in amounts.iter().enumerate() {
+            if !amount.is_zero() {
+                account.collateral.push(RiskHolding {
+                    asset: j,
+                    amount: unsigned_units(*amount)?,
+                });
+            }
+        }
+        let mode = match &self.mode {
+            // Without its market among the positions, an index past the end names it.
+            AccountMode::Isolated { market } => MarginMode::Isolated {
+                market: self
+                    .held
+                    .iter()
+                    .position(|h| h.id == *market)
+                    .unwrap_or(self.held.len()),
+            },
+            AccountMode::Cross => MarginMode::Cross,
+            AccountMode::Portfolio => MarginMode::Portfolio,
+        };
+        Ok(margin(&account, &self.ctx, &mode)?)
+    }
+
+    /// Mark value of `size` of `held[i]` now (options at their Black-76 marks), without the
+    /// account's pending funding, settlement base units.
+    pub fn position_value(&self, i: usize, size: SignedDecimal) -> ContractResult<SignedDecimal> {
+        let account = RiskAccount {
+            settlement: SignedDecimal::zero(),
+            collateral: vec![],
+            positions: vec![RiskPosition {
+                market: i,
+                size,
+                entry_price: SignedDecimal::zero(),
+            }],
+        };
+        Ok(equity(&account, &self.ctx)?)
+    }
+
+    /// Market value of `amount` of `holdings[j]` now (unweighted, settlement base units).
+    pub fn collateral_value(&self, j: usize, amount: Uint128) -> ContractResult<SignedDecimal> {
+        self.ctx.collaterals[j]
+            .price
+            .checked_mul(unsigned_units(amount)?)
+            .map_err(|_| ContractError::Overflow("collateral value"))
+    }
+
+    /// Index of the position in market `id`, if held (or added as `extra`).
+    pub fn position_index(&self, id: &str) -> Option<usize> {
+        self.held.iter().position(|h| h.id == id)
+    }
+
+    /// The oracle index of `held[i]`'s underlying, settlement base units per unit.
+    pub fn index(&self, i: usize) -> SignedDecimal {
+        self.ctx.underlyings[self.ctx.markets[i].underlying].price
+    }
+}
+
+/// The engine's report on the stored account.
+pub fn account_report(
+    deps: Deps,
+    env: &Env,
+    owner: &Addr,
+    sub_id: u32,
+) -> ContractResult<MarginReport> {
+    Snapshot::load(deps, env, owner, sub_id, None)?.report()
 }

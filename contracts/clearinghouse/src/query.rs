@@ -1,10 +1,10 @@
 //! Queries; every list is paginated with a capped limit.
 
-use cosmwasm_std::{Addr, Decimal, Deps, Env, Order};
+use cosmwasm_std::{Addr, Decimal, Deps, Env, Int128, Order, SignedDecimal, Uint128};
 use cw_storage_plus::{Bound, Map};
 
 use ballast_types::clearinghouse::{
-    AccountRef, AccountResponse, ConfigResponse, FundingResponse, Holding, LotResponse,
+    AccountMode, AccountRef, AccountResponse, ConfigResponse, FundingResponse, Holding, LotResponse,
     MarketResponse, NamedCollateral, NamedMarket, NamedUnderlying, OrderStatus, PositionResponse,
     TotalsResponse,
 };
@@ -12,9 +12,10 @@ use ballast_types::clearinghouse::{
 use crate::error::{ContractError, ContractResult};
 use crate::funding::expiry;
 use crate::ledger::{position_cash, MarketCash};
-use crate::margin::{account_report_after, WhatIf};
+use crate::execute::trade::next_position;
+use crate::margin::{decimal, scale, Snapshot};
 use crate::state::{
-    Account, ACCOUNTS, CANCELLED, CLEARING, COLLATERALS, COLLATERAL_TOTAL, CONFIG, EXPIRY_PRICE,
+    Account, Position, ACCOUNTS, CANCELLED, CLEARING, COLLATERALS, COLLATERAL_TOTAL, CONFIG, EXPIRY_PRICE,
     FEES, FILLED, FROZEN, FUNDING, HOLDINGS, LOSSES, LOTS, MARKETS, MAX_COLLATERALS, MIN_NONCE,
     OPEN_INTEREST, POSITIONS, UNDERLYINGS,
 };
@@ -148,6 +149,20 @@ pub fn accounts(
         .collect()
 }
 
+/// A change to apply before margining, for what-if queries.
+pub enum WhatIf<'a> {
+    Withdraw {
+        collateral: &'a str,
+        amount: Uint128,
+    },
+    /// A fill of signed `size` at `price` (whole settlement units), taker fee charged.
+    Trade {
+        market: &'a str,
+        size: SignedDecimal,
+        price: Decimal,
+    },
+}
+
 pub fn margin(
     deps: Deps,
     env: &Env,
@@ -156,7 +171,109 @@ pub fn margin(
     what_if: Option<WhatIf>,
 ) -> ContractResult<ballast_risk::model::MarginReport> {
     let owner = deps.api.addr_validate(&owner)?;
-    account_report_after(deps, env, &owner, sub_id, what_if)
+    let extra = match &what_if {
+        Some(WhatIf::Trade { market, .. }) => Some(*market),
+        _ => None,
+    };
+    let mut s = Snapshot::load(deps, env, &owner, sub_id, extra)?;
+    match what_if {
+        Some(WhatIf::Withdraw { collateral, amount }) if collateral == s.config.settlement_denom => {
+            s.settlement = s
+                .settlement
+                .checked_sub(
+                    Int128::try_from(amount).map_err(|_| ContractError::Overflow("amount"))?,
+                )
+                .map_err(|_| ContractError::Overflow("settlement"))?;
+        }
+        Some(WhatIf::Withdraw { collateral, amount }) => {
+            let available = s
+                .holdings
+                .iter()
+                .find(|(id, _)| id == collateral)
+                .map(|(_, a)| *a)
+                .unwrap_or_default();
+            let left = available
+                .checked_sub(amount)
+                .map_err(|_| ContractError::InsufficientBalance {
+                    collateral: collateral.to_string(),
+                    requested: amount,
+                    available,
+                })?;
+            if let Some(h) = s.holdings.iter_mut().find(|(id, _)| id == collateral) {
+                h.1 = left;
+            }
+        }
+        Some(WhatIf::Trade {
+            market,
+            size,
+            price,
+        }) => what_if_trade(&mut s, env, market, size, price)?,
+        None => {}
+    }
+    s.report()
+}
+
+/// Applies a hypothetical fill to the snapshot: the position as a real fill would leave it
+/// (funding due already settled at the old size), the balance less what the account would
+/// pay for it (notional rounded up, plus the taker fee rounded up).
+fn what_if_trade(
+    s: &mut Snapshot,
+    env: &Env,
+    market: &str,
+    size: SignedDecimal,
+    price: Decimal,
+) -> ContractResult<()> {
+    if let AccountMode::Isolated { market: own } = &s.mode {
+        if own != market {
+            return Err(ContractError::IsolatedElsewhere {
+                market: own.clone(),
+                traded: market.to_string(),
+            });
+        }
+    }
+    let i = s
+        .position_index(market)
+        .ok_or(ContractError::Overflow("market"))?;
+    let m = &s.held[i].market;
+    if let Some(e) = expiry(m).filter(|e| *e <= env.block.time.seconds()) {
+        return Err(ContractError::MarketExpired {
+            market: market.to_string(),
+            expiry: e,
+        });
+    }
+    if size.is_zero() || price.is_zero() {
+        return Err(ContractError::ZeroSizeOrPrice {});
+    }
+    let of = |_| ContractError::Overflow("what-if trade");
+    let base_price = decimal(price)?
+        .checked_mul(scale(s.config.settlement_decimals, 0))
+        .map_err(of)?;
+    let notional = size.checked_mul(base_price).map_err(of)?;
+    let fee = notional
+        .abs_diff(SignedDecimal::zero())
+        .checked_mul(m.taker_fee)
+        .map_err(of)?
+        .to_uint_ceil();
+    let fee = Int128::try_from(fee).map_err(|_| ContractError::Overflow("fee"))?;
+    let old = s.held[i].position.clone();
+    let held = (!old.size.is_zero()).then(|| old.clone());
+    s.held[i].position = match next_position(held, size, base_price)? {
+        Some(p) => Position {
+            funding_index: old.funding_index,
+            ..p
+        },
+        None => Position {
+            size: SignedDecimal::zero(),
+            ..old
+        },
+    };
+    // Pays rounded up, receives rounded down; the fee rounds up.
+    s.settlement = notional
+        .to_int_ceil()
+        .checked_add(fee)
+        .and_then(|paid| s.settlement.checked_sub(paid))
+        .map_err(of)?;
+    Ok(())
 }
 
 /// Positions with what they would settle at the markets' stored state (funding accrued to
@@ -248,11 +365,11 @@ pub fn totals(deps: Deps) -> ContractResult<TotalsResponse> {
 
 /// A lot; its value only when the oracle can price it now.
 pub fn lot(deps: Deps, env: &Env, id: u64) -> ContractResult<LotResponse> {
-    let lot = LOTS
+    let mut lot = LOTS
         .may_load(deps.storage, id)?
         .ok_or(ContractError::LotClosed { lot: id })?;
-    let config = CONFIG.load(deps.storage)?;
-    let value = crate::execute::liquidate::lot_value(deps, env, &config, &lot).ok();
+    // What the account still holds of it (an expiry settled meanwhile leaves the lot).
+    let value = crate::execute::lot::lot_now(deps, env, &mut lot).ok();
     Ok(LotResponse {
         id,
         account: AccountRef {

@@ -18,8 +18,10 @@ pub const UNDERLYINGS: Map<&str, UnderlyingConfig> = Map::new("underlyings");
 pub const COLLATERALS: Map<&str, CollateralConfig> = Map::new("collaterals");
 /// collateral id → total deposited across all accounts.
 pub const COLLATERAL_TOTAL: Map<&str, Uint128> = Map::new("collateral_total");
-/// native denom or cw20 address → collateral id (to recognise incoming funds).
-pub const COLLATERAL_BY_ASSET: Map<&str, String> = Map::new("collateral_by_asset");
+// Retired: "collateral_by_asset" (native denoms and cw20 addresses in one namespace).
+/// (asset kind: "native" | "cw20", denom or address) → collateral id (to recognise incoming
+/// funds; a native denom spelled like a cw20 address is another asset).
+pub const COLLATERAL_BY_ASSET: Map<(&str, &str), String> = Map::new("collateral_by_kind");
 /// market id → its configuration.
 pub const MARKETS: Map<&str, MarketConfig> = Map::new("markets");
 /// (owner, sub_id) → the account.
@@ -116,11 +118,19 @@ pub struct Account {
     /// accounts stored before agents existed, and left out of the JSON when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<Addr>,
+    /// The part of a negative balance already sent down the loss waterfall and recorded as
+    /// bad debt (what the insurance pool could not cover), base units. It shrinks as the
+    /// balance recovers, so only a new shortfall is ever covered again.
+    #[serde(default, skip_serializing_if = "Uint128::is_zero")]
+    pub recorded_debt: Uint128,
 }
 
 /// Listing limits: they bound every loop over listed items in an execute path.
 pub const MAX_UNDERLYINGS: usize = 32;
 pub const MAX_COLLATERALS: usize = 16;
 pub const MAX_MARKETS: usize = 256;
+/// Positions one account may hold (one per market): bounds the work of every margin report
+/// and liquidation of the account (the real-VM bench liquidates an account at this cap).
+pub const MAX_POSITIONS: usize = 32;
 /// Token decimals the price scaling supports (10^18 is the largest exact power in Decimal).
 pub const MAX_DECIMALS: u8 = 18;

@@ -101,7 +101,7 @@ fn funding_moves_value_from_longs_to_shorts_and_sums_to_zero_minus_rounding() {
     inv_conservation(&s);
 
     // A trade under the index turns the premium negative: shorts pay longs.
-    trade(&mut s, "BTC-PERP", "0.001", "57000", 2);
+    trade(&mut s, "BTC-PERP", "0.02", "57000", 2);
     let f: FundingResponse = s.market("BTC-PERP").funding.unwrap();
     assert!(f.rate < SignedDecimal::zero(), "rate {}", f.rate);
     s.advance(3600);

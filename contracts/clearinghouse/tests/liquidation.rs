@@ -436,8 +436,10 @@ fn deleveraging_fills_are_bounded_whatever_the_auction_asks() {
             sub_id: 0,
         },
         fraction: Decimal::one(),
-        payment: Int128::new(premium),
-        market: Some(market.into()),
+        terms: ballast_types::clearinghouse::FillTerms::Deleverage {
+            market: market.into(),
+            premium: Int128::new(premium),
+        },
     };
     let before = ledger(&s);
     for (msg, premium_error, what) in [

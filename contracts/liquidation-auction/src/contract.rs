@@ -46,6 +46,8 @@ pub fn execute(
     info: MessageInfo,
     msg: ExecuteMsg,
 ) -> ContractResult<Response> {
+    // No message takes a payment: bids pay through the clearinghouse's ledger.
+    cw_utils::nonpayable(&info)?;
     match msg {
         ExecuteMsg::StartLot {
             lot,
@@ -73,10 +75,15 @@ pub fn execute(
     }
 }
 
-/// The backstop's answer to a redo's request (see `execute::redo`).
+/// The backstop's answer to a redo's request, or the clearinghouse's to a bid (see
+/// `execute::redo` and `execute::bid`).
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Response> {
-    execute::backstop_answered(deps, env, msg)
+    match msg.id {
+        execute::BACKSTOP_REPLY => execute::backstop_answered(deps, env, msg),
+        execute::BID_REPLY => execute::bid_filled(deps, env, msg),
+        id => Err(ContractError::UnknownReply { id }),
+    }
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

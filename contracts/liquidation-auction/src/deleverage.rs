@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 use ballast_types::auction::LotEventKind;
 use ballast_types::clearinghouse::{
-    AccountResponse, ExecuteMsg as ClearinghouseMsg, LotRef, LotResponse,
+    AccountResponse, ExecuteMsg as ClearinghouseMsg, FillTerms, LotRef, LotResponse,
     QueryMsg as ClearinghouseQuery,
 };
 use ballast_types::insurance::QueryMsg as InsuranceQuery;
@@ -273,8 +273,10 @@ pub fn deleverage(
                     // All of what is left, as far as the counterparty's position absorbs it:
                     // the clearinghouse takes exactly `take`.
                     fraction: cosmwasm_std::Decimal::one(),
-                    payment: premium,
-                    market: Some(p.market.clone()),
+                    terms: FillTerms::Deleverage {
+                        market: p.market.clone(),
+                        premium,
+                    },
                 })?,
                 funds: vec![],
             });

@@ -6,6 +6,9 @@ pub type ContractResult<T> = Result<T, ContractError>;
 #[derive(Error, Debug, PartialEq)]
 pub enum ContractError {
     #[error("{0}")]
+    Payment(#[from] cw_utils::PaymentError),
+
+    #[error("{0}")]
     Std(#[from] StdError),
 
     #[error("only the owner may do this")]

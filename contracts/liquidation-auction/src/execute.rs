@@ -1,19 +1,19 @@
 //! Starting lots (clearinghouse), bids, redos, the curve (owner).
 
 use cosmwasm_std::{
-    to_json_binary, Addr, Decimal, Deps, DepsMut, Env, Int128, MessageInfo, Reply, Response,
+    from_json, to_json_binary, Addr, Decimal, Deps, DepsMut, Env, Int128, MessageInfo, Reply, Response,
     SignedDecimal, SubMsg, SubMsgResult, Uint128, WasmMsg,
 };
 
 use ballast_types::auction::{BackstopMsg, CurveConfig, LotEvent, LotEventKind};
 use ballast_types::clearinghouse::{
-    AccountRef, ExecuteMsg as ClearinghouseMsg, LotRef, LotResponse, LotValue,
+    AccountRef, ExecuteMsg as ClearinghouseMsg, FillTerms, LotRef, LotResponse, LotValue,
     QueryMsg as ClearinghouseQuery,
 };
 
-use crate::curve::{factor, price, validate};
+use crate::curve::{factor, validate};
 use crate::error::{ContractError, ContractResult};
-use crate::state::{Auction, ACTIVE, CONFIG, HISTORY, LOTS, PENDING_REDO};
+use crate::state::{Auction, PendingBid, ACTIVE, CONFIG, HISTORY, LOTS, PENDING_BID, PENDING_REDO};
 
 pub fn record(
     deps: &mut DepsMut,
@@ -91,7 +91,7 @@ pub fn start_lot(
 }
 
 pub fn bid(
-    mut deps: DepsMut,
+    deps: DepsMut,
     env: Env,
     info: MessageInfo,
     lot: u64,
@@ -112,21 +112,9 @@ pub fn bid(
     if over && config.backstop.as_ref() != Some(&info.sender) {
         return Err(ContractError::NeedsRedo { lot });
     }
-    let v = value_now(deps.as_ref(), lot)?;
-    let whole = price(v.value, v.gross, f)?;
-    if whole > max_price {
-        return Err(ContractError::AboveMaxPrice {
-            price: whole.to_string(),
-            max_price: max_price.to_string(),
-        });
-    }
-    // The bidder pays the ceiling of its share (or receives the floor of it).
-    let share =
-        SignedDecimal::try_from(fraction).map_err(|_| ContractError::Overflow("fraction"))?;
-    let paid = whole
-        .checked_mul(share)
-        .map_err(|_| ContractError::Overflow("payment"))?;
-    let payment: Int128 = paid.to_int_ceil();
+    // The clearinghouse values the lot at fresh marks, refuses a price above `max_price`,
+    // and charges the bidder for exactly what moves at this factor; its answer (the
+    // payment) is recorded in the reply.
     let fill = WasmMsg::Execute {
         contract_addr: config.clearinghouse.to_string(),
         msg: to_json_binary(&ClearinghouseMsg::AuctionFill {
@@ -136,8 +124,10 @@ pub fn bid(
                 sub_id,
             },
             fraction,
-            payment,
-            market: None,
+            terms: FillTerms::Bid {
+                factor: f,
+                max_price,
+            },
         })?,
         funds: vec![],
     };
@@ -149,28 +139,65 @@ pub fn bid(
         a.active = false;
         ACTIVE.remove(deps.storage, lot);
     }
-    let kind = LotEventKind::Bid {
-        bidder: info.sender.to_string(),
-        sub_id,
-        fraction,
-        paid: SignedDecimal::from_atomics(payment, 0)
-            .map_err(|_| ContractError::Overflow("payment"))?,
-    };
-    record(&mut deps, &env, lot, &mut a, kind)?;
     LOTS.save(deps.storage, lot, &a)?;
+    PENDING_BID.save(
+        deps.storage,
+        &PendingBid {
+            lot,
+            bidder: info.sender.to_string(),
+            sub_id,
+            fraction,
+        },
+    )?;
     Ok(Response::new()
-        .add_message(fill)
+        .add_submessage(SubMsg::reply_on_success(fill, BID_REPLY))
         .add_attribute("action", "bid")
         .add_attribute("lot", lot.to_string())
         .add_attribute("bidder", info.sender)
         .add_attribute("fraction", fraction.to_string())
-        .add_attribute("factor", f.to_string())
-        .add_attribute("mark_value", v.value.to_string())
+        .add_attribute("factor", f.to_string()))
+}
+
+/// Reply id of the clearinghouse's fill of a bid.
+pub const BID_REPLY: u64 = 2;
+
+/// The fill went through: the bid enters the lot's history with what the bidder paid (the
+/// clearinghouse's answer; negative: received).
+pub fn bid_filled(mut deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Response> {
+    let pending = PENDING_BID.load(deps.storage)?;
+    PENDING_BID.remove(deps.storage);
+    #[allow(deprecated)]
+    let raw = match msg.result {
+        SubMsgResult::Ok(r) => match r.msg_responses.first() {
+            Some(m) => Some(m.value.clone()),
+            None => r.data,
+        },
+        SubMsgResult::Err(e) => return Err(ContractError::Valuation(e)),
+    };
+    let data = raw
+        .and_then(|d| cw_utils::parse_execute_response_data(&d).ok())
+        .and_then(|r| r.data)
+        .ok_or_else(|| ContractError::Valuation("the fill answered no payment".into()))?;
+    let payment: Int128 = from_json(&data)?;
+    let mut a = LOTS.load(deps.storage, pending.lot)?;
+    let paid = SignedDecimal::from_atomics(payment, 0)
+        .map_err(|_| ContractError::Overflow("payment"))?;
+    let kind = LotEventKind::Bid {
+        bidder: pending.bidder,
+        sub_id: pending.sub_id,
+        fraction: pending.fraction,
+        paid,
+    };
+    record(&mut deps, &env, pending.lot, &mut a, kind)?;
+    LOTS.save(deps.storage, pending.lot, &a)?;
+    Ok(Response::new()
+        .add_attribute("action", "bid_filled")
+        .add_attribute("lot", pending.lot.to_string())
         .add_attribute("payment", payment.to_string()))
 }
 
 /// Reply id of the backstop's answer to a redo.
-const BACKSTOP_REPLY: u64 = 1;
+pub const BACKSTOP_REPLY: u64 = 1;
 
 pub fn redo(deps: DepsMut, env: Env, info: MessageInfo, lot: u64) -> ContractResult<Response> {
     let a = active(&deps, lot)?;
@@ -203,9 +230,6 @@ pub fn redo(deps: DepsMut, env: Env, info: MessageInfo, lot: u64) -> ContractRes
 pub fn backstop_answered(deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Response> {
     let (lot, keeper) = PENDING_REDO.load(deps.storage)?;
     PENDING_REDO.remove(deps.storage);
-    if msg.id != BACKSTOP_REPLY {
-        return Err(ContractError::UnknownReply { id: msg.id });
-    }
     let reason = match msg.result {
         // A backstop that answered without taking the lot leaves it to the restart too.
         SubMsgResult::Ok(_) if LOTS.load(deps.storage, lot)?.active => {

@@ -24,6 +24,17 @@ pub struct Config {
     pub backstop: Option<Addr>,
 }
 
+/// The bid waiting for the clearinghouse's fill (the reply records it with what was paid).
+pub const PENDING_BID: Item<PendingBid> = Item::new("pending_bid");
+
+#[cw_serde]
+pub struct PendingBid {
+    pub lot: u64,
+    pub bidder: String,
+    pub sub_id: u32,
+    pub fraction: Decimal,
+}
+
 /// (lot, keeper) of the redo waiting for the backstop's answer (the reply finishes it).
 pub const PENDING_REDO: Item<(u64, Addr)> = Item::new("pending_redo");
 

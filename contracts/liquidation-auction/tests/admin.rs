@@ -4,7 +4,7 @@ use ballast_testing::{curve_config, Suite};
 use ballast_types::auction::{Curve, ExecuteMsg, LotStatus, MigrateMsg, QueryMsg};
 use ballast_types::clearinghouse::ExecuteMsg as ClearinghouseMsg;
 use ballast_types::liquidation::AccountRef;
-use cosmwasm_std::{Decimal, Int128, SignedDecimal, Uint128};
+use cosmwasm_std::{Decimal, SignedDecimal, Uint128};
 use cw_multi_test::Executor;
 
 use crate::contract_err;
@@ -85,8 +85,10 @@ fn bad_42_lots_and_fills_only_from_the_contracts_themselves() {
             sub_id: 0,
         },
         fraction: Decimal::one(),
-        payment: Int128::zero(),
-        market: None,
+        terms: ballast_types::clearinghouse::FillTerms::Bid {
+            factor: Decimal::one(),
+            max_price: SignedDecimal::MAX,
+        },
     };
     let err = s.ch_exec(&stranger, &fill, &[]).unwrap_err();
     assert!(format!("{err:?}").contains("only the auction"), "{err:?}");

@@ -44,13 +44,15 @@ pub fn risk_config(reference: Option<&str>) -> RiskConfig {
 }
 
 /// Hourly funding that pays an average premium away over 8 hours, at most 0.1 % an hour;
-/// each trade weighs 20 % in the premium average.
+/// a trade of 1,000 USDC or more weighs 20 % in the premium average, a smaller one in
+/// proportion to its notional.
 pub fn funding_config() -> FundingConfig {
     FundingConfig {
         period_secs: 3600,
         convergence_periods: 8,
         max_rate: "0.001".parse().expect("rate"),
         trade_weight: "0.2".parse().expect("weight"),
+        weight_notional: Uint128::new(1_000_000_000),
     }
 }
 
@@ -87,6 +89,7 @@ pub fn perp_config(underlying: &str, im: &str, mm: &str) -> MarketConfig {
         maker_fee: "0.0002".parse().expect("fee"),
         taker_fee: "0.0005".parse().expect("fee"),
         oi_cap: "1000000".parse().expect("cap"),
+        price_band: "0.1".parse().expect("band"),
     }
 }
 

@@ -41,8 +41,12 @@ pub struct FundingConfig {
     pub convergence_periods: u32,
     /// Largest rate per period, fraction of the index (≤ 0.05).
     pub max_rate: Decimal,
-    /// Weight of each trade's premium in the average, in (0, 1].
+    /// Weight in the average of a trade of at least `weight_notional`, in (0, 1].
     pub trade_weight: Decimal,
+    /// Notional (settlement base units) at which a trade's premium gets the whole
+    /// `trade_weight`; a smaller trade weighs in proportion to its notional, so moving the
+    /// rate costs in proportion to what it moves (> 0; e.g. 100,000 USDC).
+    pub weight_notional: Uint128,
 }
 
 /// Engine-wide risk parameters (see ballast-risk `RiskParams`).
@@ -118,8 +122,14 @@ pub struct MarketConfig {
     /// Fees as fractions of the traded notional, charged to maker and taker (≤ 1 %).
     pub maker_fee: Decimal,
     pub taker_fee: Decimal,
-    /// Largest open interest (sum of long sizes), units of the underlying.
+    /// Largest open interest (sum of long sizes), units of the underlying. Only trades
+    /// that raise open interest are refused above it.
     pub oi_cap: Decimal,
+    /// Price band of fills: a fill's price may differ from the mark (the oracle index for
+    /// perps and futures, the Black-76 mark for options) by at most this fraction of the
+    /// index, in (0, 0.5] (e.g. 0.05). Bounds what two colluding signers — or an agent key
+    /// and an accomplice — can move between accounts by trading off-market.
+    pub price_band: Decimal,
 }
 
 /// An order with the wallet's ADR-36 signature (what Keplr's `signArbitrary` returns).
@@ -244,22 +254,18 @@ pub enum ExecuteMsg {
     /// initial margin if sold at the mark — all of it when nothing less does —, charges the
     /// penalty, pays the caller the keeper tip, and hands the lot to the auction.
     Liquidate(AccountRef),
-    /// Auction only: move `fraction` of what remains of `lot` to the bidder's account, which
-    /// pays `payment` (negative: receives) to the liquidated account; the bidder must be at
-    /// or above initial margin afterwards. When the lot is emptied and the account has
-    /// nothing left but a negative balance, the insurance pool covers what it can.
-    ///
-    /// With `market` (auto-deleveraging): only the lot's position in that market moves, as
-    /// much of `fraction` of it as the bidder's opposite position absorbs — the bidder only
-    /// ever reduces, so no margin check —, and the bidder pays its mark value (rounded
-    /// down) plus `payment`, a premium ≥ 0 that must not lift the account's balance plus
-    /// its lot above zero.
+    /// Auction only: a take of `fraction` of what remains of `lot` by the bidder's account,
+    /// on `terms`. The lot is first trimmed to what the account still holds (a position
+    /// settled at expiry meanwhile leaves it). Sizes move in whole lots of each market,
+    /// rounded down (a whole-lot take, `fraction` = 1, moves everything); collateral rounds
+    /// down. The answer's data is the payment (JSON `Int128`, negative: the bidder received).
+    /// When the lot is emptied and the account has nothing left but a negative balance,
+    /// the insurance pool covers what it can.
     AuctionFill {
         lot: u64,
         bidder: AccountRef,
         fraction: Decimal,
-        payment: Int128,
-        market: Option<String>,
+        terms: FillTerms,
     },
     /// Auction only: pay `keeper` the redo tip, charged to the lot's account.
     AuctionTip { lot: u64, keeper: String },
@@ -270,6 +276,26 @@ pub enum ExecuteMsg {
     UpdateOwnership(cw_ownable::Action),
     /// Internal: callbacks the contract sends itself; any other sender is refused.
     Callback(CallbackMsg),
+}
+
+/// How an auction take is priced.
+#[cw_serde]
+pub enum FillTerms {
+    /// A Dutch-auction bid at the curve's `factor`: the bidder pays, for exactly what moves,
+    /// its mark value less (1 − factor) × its gross value, rounded up (received amounts
+    /// round down), and must be at or above initial margin afterwards. Refused when the
+    /// whole lot at that factor is priced above `max_price`, and when a partial take would
+    /// move nothing.
+    Bid {
+        factor: Decimal,
+        max_price: SignedDecimal,
+    },
+    /// Auto-deleveraging: only the lot's position in `market` moves, as much of `fraction`
+    /// of it as the bidder's opposite position absorbs — the bidder only ever reduces, so
+    /// no margin check —, and the bidder pays its mark value (rounded down) plus `premium`
+    /// (≥ 0), which must not lift the account's balance plus its lot above zero nor leave
+    /// the bidder's equity below zero.
+    Deleverage { market: String, premium: Int128 },
 }
 
 #[cw_serde]

@@ -49,7 +49,8 @@ pub struct Order {
     /// Bech32 address of the clearinghouse contract the order is for; an order signed for
     /// another contract does not verify here.
     pub contract: String,
-    /// Unix time (seconds) after which the order can no longer be filled.
+    /// Unix time (seconds) at or after which the order can no longer be filled (a block at
+    /// exactly `expiry` refuses it).
     pub expiry: u64,
     /// Worst price the trader accepts, in settlement units per unit of size (> 0): the
     /// highest for a buy, the lowest for a sell.

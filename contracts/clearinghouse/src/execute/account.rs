@@ -34,6 +34,7 @@ pub fn create_account(
             mode,
             settlement: Int128::zero(),
             agent: None,
+            recorded_debt: Default::default(),
         },
     )?;
     Ok(Response::new()

@@ -15,7 +15,7 @@ use ballast_types::liquidation::LiquidationConfig;
 use crate::error::{ContractError, ContractResult};
 use crate::state::{
     COLLATERALS, COLLATERAL_BY_ASSET, CONFIG, MARKETS, MAX_COLLATERALS, MAX_DECIMALS, MAX_MARKETS,
-    MAX_UNDERLYINGS, UNDERLYINGS,
+    MAX_UNDERLYINGS, OPEN_INTEREST, UNDERLYINGS,
 };
 
 const MAX_ID: usize = 32;
@@ -121,6 +121,9 @@ pub fn validate_funding(f: &FundingConfig) -> ContractResult<()> {
     if f.trade_weight.is_zero() || f.trade_weight > Decimal::one() {
         return bad("trade_weight", "in (0, 1]");
     }
+    if f.weight_notional.is_zero() {
+        return bad("weight_notional", "positive");
+    }
     Ok(())
 }
 
@@ -224,19 +227,20 @@ pub fn set_collateral(
                 reason: "the settlement denom is the settlement balance, not a collateral".into(),
             })
         }
-        AssetInfo::Native { denom } => denom.clone(),
-        AssetInfo::Cw20 { address } => deps.api.addr_validate(address)?.to_string(),
+        AssetInfo::Native { denom } => ("native", denom.clone()),
+        AssetInfo::Cw20 { address } => ("cw20", deps.api.addr_validate(address)?.to_string()),
     };
+    let key = (key.0, key.1.as_str());
     if let Some(old) = COLLATERALS.may_load(deps.storage, &id)? {
         if old.asset != config.asset {
             return Err(ContractError::Immutable {
                 what: format!("collateral {id} asset"),
             });
         }
-    } else if COLLATERAL_BY_ASSET.has(deps.storage, &key) {
+    } else if COLLATERAL_BY_ASSET.has(deps.storage, key) {
         return Err(ContractError::InvalidConfig {
             what: format!("collateral {id}"),
-            reason: format!("{key} is already listed under another id"),
+            reason: format!("{} {} is already listed under another id", key.0, key.1),
         });
     }
     let link = match &config.link {
@@ -275,7 +279,7 @@ pub fn set_collateral(
         "collaterals",
         MAX_COLLATERALS,
     )?;
-    COLLATERAL_BY_ASSET.save(deps.storage, &key, &id)?;
+    COLLATERAL_BY_ASSET.save(deps.storage, key, &id)?;
     COLLATERALS.save(deps.storage, &id, &config)?;
     Ok(Response::new()
         .add_attribute("action", "set_collateral")
@@ -296,10 +300,36 @@ pub fn set_market(
             id: config.underlying.clone(),
         });
     }
+    if config.price_band.is_zero() || config.price_band > Decimal::percent(50) {
+        return Err(ContractError::InvalidConfig {
+            what: format!("market {id} price_band"),
+            reason: "in (0, 0.5]".into(),
+        });
+    }
     if let Some(old) = MARKETS.may_load(deps.storage, &id)? {
         if old.underlying != config.underlying || old.instrument != config.instrument {
             return Err(ContractError::Immutable {
                 what: format!("market {id} underlying and instrument"),
+            });
+        }
+        // Every open position is a whole number of old lots; it stays a whole number of
+        // new lots (closable by orders, cut whole by liquidation) only if the new lot
+        // divides the old. Any other change waits until nobody holds the market.
+        let divides = old
+            .lot_size
+            .atomics()
+            .u128()
+            .checked_rem(config.lot_size.atomics().u128())
+            == Some(0);
+        let open = !OPEN_INTEREST
+            .may_load(deps.storage, &id)?
+            .unwrap_or_default()
+            .is_zero();
+        if open && !divides {
+            return Err(ContractError::LotSizeChange {
+                market: id,
+                old: old.lot_size.to_string(),
+                new: config.lot_size.to_string(),
             });
         }
     }

@@ -10,6 +10,7 @@ use cosmwasm_std::{DepsMut, Env, Response};
 use ballast_types::pagination::page_limit;
 
 use crate::error::{ContractError, ContractResult};
+use crate::execute::deficit;
 use crate::ledger::{self, MarketCash};
 use crate::state::{ACCOUNTS, CONFIG, HOLDERS, MARKETS};
 
@@ -41,6 +42,14 @@ pub fn crank(
             let holders = ledger::holders(deps.storage, &market, page_limit(limit))?;
             for (owner, sub_id) in &holders {
                 ledger::settle_position(deps.storage, &config, owner, *sub_id, &market, &m, &cash)?;
+                // A holder left with nothing but a negative balance (a position that
+                // expired underwater, never below maintenance before) goes down the loss
+                // waterfall now, not silently.
+                if let Some(liq) = &config.liquidation {
+                    if let Some(cover) = deficit::cover(&mut deps, liq, owner, *sub_id)? {
+                        response = cover.into_response(response);
+                    }
+                }
             }
             let remaining = HOLDERS
                 .sub_prefix(&market)
@@ -72,8 +81,11 @@ pub fn settle_account(
             sub_id,
         });
     }
-    let config = CONFIG.load(deps.storage)?;
-    let moved = ledger::settle_account(&mut deps, &env, &config, &owner, sub_id)?;
+    let before = ACCOUNTS.load(deps.storage, (&owner, sub_id))?.settlement;
+    let after = ledger::settle_account(&mut deps, &env, &owner, sub_id)?;
+    let moved = after
+        .checked_sub(before)
+        .map_err(|_| ContractError::Overflow("settlement"))?;
     Ok(Response::new()
         .add_attribute("action", "settle_account")
         .add_attribute("owner", owner)

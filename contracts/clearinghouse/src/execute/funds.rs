@@ -6,7 +6,7 @@ use cosmwasm_std::{
 };
 use cw20::Cw20ReceiveMsg;
 
-use ballast_types::clearinghouse::{AssetInfo, ReceiveMsg, SubAccount};
+use ballast_types::clearinghouse::{ReceiveMsg, SubAccount};
 
 use crate::error::{ContractError, ContractResult};
 use crate::execute::callback;
@@ -53,7 +53,7 @@ pub fn deposit(mut deps: DepsMut, info: MessageInfo, sub_id: u32) -> ContractRes
     } else {
         Some(
             COLLATERAL_BY_ASSET
-                .may_load(deps.storage, &coin.denom)?
+                .may_load(deps.storage, ("native", &coin.denom))?
                 .ok_or_else(|| ContractError::UnlistedDenom {
                     denom: coin.denom.clone(),
                 })?,
@@ -75,17 +75,9 @@ pub fn receive(
 ) -> ContractResult<Response> {
     // The token contract is the sender: only listed cw20 collateral may deposit.
     let token = info.sender.to_string();
-    let id = match COLLATERAL_BY_ASSET.may_load(deps.storage, &token)? {
-        Some(id)
-            if matches!(
-                COLLATERALS.load(deps.storage, &id)?.asset,
-                AssetInfo::Cw20 { .. }
-            ) =>
-        {
-            id
-        }
-        _ => return Err(ContractError::UnlistedToken { token }),
-    };
+    let id = COLLATERAL_BY_ASSET
+        .may_load(deps.storage, ("cw20", &token))?
+        .ok_or(ContractError::UnlistedToken { token: token.clone() })?;
     let owner = deps.api.addr_validate(&msg.sender)?;
     let ReceiveMsg::Deposit(SubAccount { sub_id }) = from_json(&msg.msg)?;
     ensure_account(&deps, &owner, sub_id)?;
@@ -113,7 +105,7 @@ pub fn withdraw(
     ledger::ensure_not_frozen(deps.storage, &info.sender, sub_id)?;
     let config = CONFIG.load(deps.storage)?;
     // Pending funding and expired positions settle first, so the balance is what is owned.
-    ledger::settle_account(&mut deps, &env, &config, &info.sender, sub_id)?;
+    ledger::settle_account(&mut deps, &env, &info.sender, sub_id)?;
     let transfer: CosmosMsg = if collateral == config.settlement_denom {
         let debit = to_int(amount)?;
         let mut account = ACCOUNTS.load(deps.storage, (&info.sender, sub_id))?;

@@ -2,6 +2,8 @@ pub mod account;
 pub mod admin;
 pub mod callback;
 pub mod crank;
+pub mod deficit;
 pub mod funds;
 pub mod liquidate;
+pub mod lot;
 pub mod trade;

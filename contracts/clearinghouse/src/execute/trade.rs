@@ -20,8 +20,10 @@ use crate::error::{ContractError, ContractResult};
 use crate::execute::callback::assert_initial_margin;
 use crate::funding::with_trade;
 use crate::ledger::{self, MarketCash};
+use crate::margin::{decimal, Snapshot};
 use crate::state::{
-    Position, ACCOUNTS, CANCELLED, CONFIG, FEES, FILLED, FUNDING, MARKETS, MIN_NONCE, POSITIONS,
+    Position, ACCOUNTS, CANCELLED, CONFIG, FEES, FILLED, FUNDING, MARKETS, MAX_POSITIONS,
+    MIN_NONCE, OPEN_INTEREST, POSITIONS,
 };
 
 /// The bech32 prefix of this chain, read off the contract's own address.
@@ -197,6 +199,44 @@ pub fn next_position(
     }))
 }
 
+/// Refuses a new position for an account already at `MAX_POSITIONS` (a bounded count).
+pub fn ensure_room_for(storage: &dyn Storage, owner: &Addr, sub_id: u32) -> ContractResult<()> {
+    let n = POSITIONS
+        .prefix((owner, sub_id))
+        .keys(storage, None, None, cosmwasm_std::Order::Ascending)
+        .take(MAX_POSITIONS)
+        .count();
+    if n >= MAX_POSITIONS {
+        return Err(ContractError::TooManyPositions {
+            owner: owner.to_string(),
+            sub_id,
+            max: MAX_POSITIONS,
+        });
+    }
+    Ok(())
+}
+
+/// Refuses a fill price further from the mark than the market's band: |price − mark| ≤
+/// band × index, in base units (the mark of a perp or future is the index; of an option its
+/// Black-76 value). `s` is a snapshot holding the market at index 0.
+fn check_band(s: &Snapshot, band: Decimal, price: SignedDecimal) -> ContractResult<()> {
+    let of = |_| ContractError::Overflow("band");
+    let mark = s.position_value(0, SignedDecimal::one())?;
+    let half = s.index(0).checked_mul(decimal(band)?).map_err(of)?;
+    let (low, high) = (
+        mark.checked_sub(half).map_err(of)?,
+        mark.checked_add(half).map_err(of)?,
+    );
+    if price < low || price > high {
+        return Err(ContractError::OutsideBand {
+            price: price.to_string(),
+            low: low.to_string(),
+            high: high.to_string(),
+        });
+    }
+    Ok(())
+}
+
 fn to_int(u: Uint128) -> ContractResult<Int128> {
     Int128::try_from(u).map_err(|_| ContractError::Overflow("amount"))
 }
@@ -240,9 +280,21 @@ pub fn settle_match(
     fill(deps.storage, &maker_hash, mo, size)?;
     fill(deps.storage, &taker_hash, to, size)?;
 
-    // Funding accrues to now (perps) before any position changes size.
+    // Funding accrues to now (perps) before any position changes size; the market's index
+    // and mark come from one oracle query.
     let config = CONFIG.load(deps.storage)?;
-    let cash = ledger::touch_market(&mut deps, &env, &config, &mo.market, &market)?;
+    let s = Snapshot::build(
+        deps.as_ref(),
+        &env,
+        config.clone(),
+        AccountMode::Cross,
+        Int128::zero(),
+        vec![],
+        vec![],
+        Some(&mo.market),
+    )?;
+    let cash = s.cash_of(0).ok_or(ContractError::Overflow("market"))?;
+    ledger::save_cash(&mut deps, &mo.market, cash)?;
     let cumulative = match &cash {
         MarketCash::Perp { funding, .. } => funding.cumulative,
         _ => SignedDecimal::zero(),
@@ -270,8 +322,12 @@ pub fn settle_match(
         .and_then(|p| SignedDecimal::try_from(p).ok())
         .ok_or(ContractError::Overflow("price"))?;
     let q = SignedDecimal::try_from(size).map_err(|_| ContractError::Overflow("size"))?;
+    check_band(&s, market.price_band, base_price)?;
 
-    let mut oi = Decimal::zero();
+    let oi_before = OPEN_INTEREST
+        .may_load(deps.storage, &mo.market)?
+        .unwrap_or_default();
+    let mut oi = oi_before;
     for (order, owner, fee) in [(mo, &maker_owner, maker_fee), (to, &taker_owner, taker_fee)] {
         let id = order.market.as_str();
         // Funding owed so far settles at the old size.
@@ -290,6 +346,9 @@ pub fn settle_match(
             funding_index: cumulative,
             ..p
         });
+        if old.is_none() {
+            ensure_room_for(deps.storage, owner, order.sub_id)?;
+        }
         oi = ledger::save_position(
             deps.storage,
             owner,
@@ -308,7 +367,9 @@ pub fn settle_match(
             .map_err(|_| ContractError::Overflow("settlement"))?;
         ledger::add_settlement(deps.storage, owner, order.sub_id, delta)?;
     }
-    if oi > market.oi_cap {
+    // The cap refuses only trades that raise open interest: one lowered below what is
+    // open never blocks a trade that reduces it.
+    if oi > market.oi_cap && oi > oi_before {
         return Err(ContractError::OpenInterestCap {
             market: mo.market.clone(),
             open_interest: oi.to_string(),
@@ -316,7 +377,7 @@ pub fn settle_match(
         });
     }
     if let MarketCash::Perp { funding, index } = &cash {
-        let f = with_trade(funding, &config.funding, price, *index)?;
+        let f = with_trade(funding, &config.funding, price, *index, notional)?;
         FUNDING.save(deps.storage, &mo.market, &f)?;
     }
     // pay ≥ receive: the ceiling and the floor of the same notional.
