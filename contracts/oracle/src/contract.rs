@@ -17,9 +17,10 @@ pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub fn instantiate(
     deps: DepsMut,
     _env: Env,
-    _info: MessageInfo,
+    info: MessageInfo,
     msg: InstantiateMsg,
 ) -> ContractResult<Response> {
+    nonpayable(&info)?;
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     let owner = deps.api.addr_validate(&msg.owner)?;
     cw_ownable::initialize_owner(deps.storage, deps.api, Some(owner.as_str()))?;
@@ -35,6 +36,8 @@ pub fn execute(
     info: MessageInfo,
     msg: ExecuteMsg,
 ) -> ContractResult<Response> {
+    // No oracle message takes a payment, and the oracle has no way to pay anything back.
+    nonpayable(&info)?;
     match msg {
         ExecuteMsg::SetAsset { asset, config } => admin::set_asset(deps, info, asset, config),
         ExecuteMsg::RemoveAsset { asset } => admin::remove_asset(deps, info, asset),
@@ -54,12 +57,25 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
         QueryMsg::Price { asset } => to_json_binary(&query::price(deps, &env, &asset)?)?,
         QueryMsg::Prices { assets } => to_json_binary(&query::prices(deps, &env, assets)?)?,
         QueryMsg::Volatility { asset } => to_json_binary(&query::volatility(deps, &asset)?)?,
+        QueryMsg::Quotes { assets } => to_json_binary(&query::quotes(deps, &env, assets)?)?,
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
         QueryMsg::Ownership {} => to_json_binary(&cw_ownable::get_ownership(deps.storage)?)?,
         QueryMsg::Assets { start_after, limit } => {
             to_json_binary(&query::assets(deps, start_after, limit)?)?
         }
         QueryMsg::Submissions { asset } => to_json_binary(&query::submissions(deps, &asset)?)?,
+    })
+}
+
+/// Refuses attached coins (`cw_utils::nonpayable`), naming them.
+fn nonpayable(info: &MessageInfo) -> ContractResult<()> {
+    cw_utils::nonpayable(info).map_err(|_| ContractError::FundsAttached {
+        funds: info
+            .funds
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
     })
 }
 

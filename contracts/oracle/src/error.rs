@@ -37,8 +37,26 @@ pub enum ContractError {
         last: u64,
     },
 
+    #[error(
+        "price {price} of {asset} is out of range: at most {max} (the engine's signed decimal)"
+    )]
+    PriceOutOfRange {
+        asset: String,
+        price: String,
+        max: String,
+    },
+
     #[error("nothing to push")]
     EmptyPush {},
+
+    #[error("too many submissions in one push: {count} (at most {max})")]
+    TooManySubmissions { count: usize, max: usize },
+
+    #[error("oracle messages take no funds; attached: {funds}")]
+    FundsAttached { funds: String },
+
+    #[error("arithmetic overflow on {asset}: {what}")]
+    Overflow { asset: String, what: String },
 
     #[error("invalid configuration of {asset}: {reason}")]
     InvalidConfig { asset: String, reason: String },

@@ -7,5 +7,6 @@
 pub mod contract;
 pub mod error;
 pub mod execute;
+pub mod median;
 pub mod query;
 pub mod state;

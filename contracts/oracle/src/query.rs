@@ -5,7 +5,8 @@ use cosmwasm_std::{Deps, Env, Order, SignedDecimal};
 use cw_storage_plus::Bound;
 
 use ballast_types::oracle::{
-    AssetResponse, ConfigResponse, FeederSubmission, PriceResponse, VolatilityResponse,
+    AssetResponse, ConfigResponse, FeederSubmission, PriceResponse, QuoteResponse,
+    VolatilityResponse,
 };
 
 use crate::error::{ContractError, ContractResult};
@@ -57,13 +58,42 @@ pub fn price(deps: Deps, env: &Env, asset: &str) -> ContractResult<PriceResponse
 }
 
 pub fn prices(deps: Deps, env: &Env, assets: Vec<String>) -> ContractResult<Vec<PriceResponse>> {
-    if assets.len() > MAX_PRICES {
+    check_count(assets.len())?;
+    assets.iter().map(|a| price(deps, env, a)).collect()
+}
+
+/// A batched query names at most [`MAX_PRICES`] assets (bounded work per query).
+fn check_count(count: usize) -> ContractResult<()> {
+    if count > MAX_PRICES {
         return Err(ContractError::TooManyAssets {
-            count: assets.len(),
+            count,
             max: MAX_PRICES,
         });
     }
-    assets.iter().map(|a| price(deps, env, a)).collect()
+    Ok(())
+}
+
+/// Price and volatility of each asset, in the order asked, from [`price`] and [`volatility`]
+/// (so the same checks: any unavailable price fails the whole query). At most
+/// [`MAX_PRICES`] assets.
+pub fn quotes(deps: Deps, env: &Env, assets: Vec<String>) -> ContractResult<Vec<QuoteResponse>> {
+    check_count(assets.len())?;
+    assets
+        .iter()
+        .map(|a| {
+            let p = price(deps, env, a)?;
+            let v = volatility(deps, a)?;
+            Ok(QuoteResponse {
+                asset: p.asset,
+                price: p.price,
+                publish_time: p.publish_time,
+                vol: v.vol,
+                slow_vol: v.slow_vol,
+                beta: v.beta,
+                resid_vol: v.resid_vol,
+            })
+        })
+        .collect()
 }
 
 pub fn volatility(deps: Deps, asset: &str) -> ContractResult<VolatilityResponse> {

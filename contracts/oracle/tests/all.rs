@@ -2,7 +2,9 @@
 //! `bad_NN_*` / `inv_*` check the entry of ../shared/RELIABILITY.md they are named after.
 
 mod admin;
+mod adversarial;
 mod push;
+mod quotes;
 mod volatility;
 
 use ballast_oracle::error::ContractError;

@@ -23,8 +23,12 @@ pub struct AssetConfig {
     /// A new median further than this fraction from the last accepted price is held as a
     /// pending jump until confirmed (e.g. 0.1 = 10 %); in (0, 10].
     pub max_jump: Decimal,
-    /// Fresh submissions within `max_jump` of a jumped median that accept it at once
-    /// (≥ quorum; a value above the number of feeders means: only a later update confirms).
+    /// Distinct feeders' fresh submissions within `max_jump` of a jumped median that accept
+    /// it at once (≥ quorum; a value above the number of feeders means: only a later update
+    /// confirms). A later block confirms a held jump when max(quorum, 2) distinct feeders'
+    /// fresh submissions lie within `max_jump` of the median (1 for a single-feeder asset).
+    /// Any price is accepted only when at least `quorum` fresh submissions lie within
+    /// `max_jump` of it.
     pub confirmations: u32,
     /// EWMA decay per period of the fast and slow variance, in (0, 1).
     pub lambda_fast: Decimal,
@@ -41,7 +45,7 @@ pub struct AssetConfig {
 #[cw_serde]
 pub struct Submission {
     pub asset: String,
-    /// Price in settlement units per unit of the asset (> 0).
+    /// Price in settlement units per unit of the asset (> 0, at most `SignedDecimal::MAX`).
     pub price: Decimal,
     /// When the feeder observed it (unix seconds; not in the future).
     pub publish_time: u64,
@@ -78,6 +82,10 @@ pub enum QueryMsg {
     /// The asset's EWMA volatility, annualised.
     #[returns(VolatilityResponse)]
     Volatility { asset: String },
+    /// Prices with volatilities of several assets in one query (at most 50): what a margin
+    /// report needs. Errors if any price is unavailable (stale, no quorum, jump pending), like `Price`.
+    #[returns(Vec<QuoteResponse>)]
+    Quotes { assets: Vec<String> },
     #[returns(ConfigResponse)]
     Config {},
     #[returns(cw_ownable::Ownership<String>)]
@@ -117,6 +125,20 @@ pub struct VolatilityResponse {
     pub resid_vol: SignedDecimal,
     /// Number of samples folded in (a young estimate is less reliable).
     pub samples: u32,
+}
+
+/// One asset's answer to `Quotes`: its `Price` and `Volatility` answers together.
+#[cw_serde]
+pub struct QuoteResponse {
+    pub asset: String,
+    pub price: Decimal,
+    /// Publish time of the oldest submission inside the median, as in `PriceResponse`.
+    pub publish_time: u64,
+    /// The same figures as `VolatilityResponse` (max(fast, slow), slow, beta, residual).
+    pub vol: SignedDecimal,
+    pub slow_vol: SignedDecimal,
+    pub beta: SignedDecimal,
+    pub resid_vol: SignedDecimal,
 }
 
 #[cw_serde]

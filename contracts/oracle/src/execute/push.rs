@@ -1,13 +1,41 @@
 //! Feeders push prices; each push recomputes the asset's median from the fresh
-//! submissions of its feeders and accepts it, holds it as a pending jump, or waits for quorum.
+//! submissions of its feeders and accepts it, holds it as a pending jump, or waits for
+//! quorum and agreement.
+//!
+//! The acceptance rule. `support(x)` is the number of distinct feeders (one submission
+//! each) whose fresh price lies within `max_jump` of x. With a quorum of fresh submissions
+//! and median m:
+//! 1. `support(m) < quorum`: no agreement, nothing changes (as below quorum). So every
+//!    accepted price lies within `max_jump` of at least `quorum` feeders' prices: with two
+//!    live feeders one cannot move their mean further than `max_jump` from the other's
+//!    price, nor walk it there step by step.
+//! 2. No accepted price yet, or m within `max_jump` of the last accepted price: accepted.
+//! 3. Otherwise m is a jump. Accepted at once when `support(m) ≥ confirmations`.
+//! 4. Otherwise accepted when a jump within `max_jump` of m was first held in an earlier
+//!    block and `support(m) ≥ max(quorum, 2)` (1 only for a single-feeder asset): the jump
+//!    persisted into a later block and at least two distinct feeders vouch for it, so one
+//!    feeder — whether it pushed first, last or again — never confirms its own jump. (Who
+//!    pushed is not what counts: an honest push that completes a quorum can be the one that
+//!    "moves" the median.)
+//! 5. Otherwise it is held (`Price` answers with an error). A held jump keeps the time it
+//!    was first seen while the median stays within `max_jump` of it; a median that moves
+//!    further is a new jump, seen now.
+//!
+//! With one of three feeders offline, a liar's far price (120,000 against an honest 60,000)
+//! makes the mean of the two live prices (90,000) supported by neither: no agreement,
+//! nothing accepted or held, and no later push by anyone changes that. A nearer price can
+//! bias the accepted one by at most max_jump / (1 − max_jump) from the honest price (≈ 11.1 %
+//! for a 10 % bound), since the honest price must lie within `max_jump` of it, and no
+//! further, step by step or at once.
 
-use ballast_risk::vol::{log_return, EwmaParams, Moments};
+use ballast_risk::vol::{EwmaParams, Moments};
 use cosmwasm_std::{Decimal, Deps, DepsMut, Env, Event, MessageInfo, Response, SignedDecimal};
 
 use ballast_types::oracle::{AssetConfig, Submission};
 
 use crate::error::{ContractError, ContractResult};
 use crate::execute::admin::feeder_submissions;
+use crate::median::{bounded_log_return, median_of, support, within};
 use crate::state::{
     Accepted, Observation, Pending, ACCEPTED, ASSETS, PENDING_JUMP, REFERENCE, SUBMISSIONS,
     VOLATILITY,
@@ -16,14 +44,26 @@ use crate::state::{
 /// Most submissions in one push: one per listed asset is the normal case.
 pub const MAX_PUSH: usize = 50;
 
+/// The largest price a feeder may submit: the largest signed decimal, what the margin
+/// engine and the volatility sampler work in (≈ 1.7 · 10²⁰ whole settlement units).
+pub fn max_price() -> Decimal {
+    Decimal::new(SignedDecimal::MAX.atomics().unsigned_abs())
+}
+
 pub fn push(
     mut deps: DepsMut,
     env: Env,
     info: MessageInfo,
     submissions: Vec<Submission>,
 ) -> ContractResult<Response> {
-    if submissions.is_empty() || submissions.len() > MAX_PUSH {
+    if submissions.is_empty() {
         return Err(ContractError::EmptyPush {});
+    }
+    if submissions.len() > MAX_PUSH {
+        return Err(ContractError::TooManySubmissions {
+            count: submissions.len(),
+            max: MAX_PUSH,
+        });
     }
     let now = env.block.time.seconds();
     let mut response = Response::new().add_attribute("action", "push");
@@ -41,6 +81,13 @@ pub fn push(
         }
         if s.price.is_zero() {
             return Err(ContractError::ZeroPrice { asset: s.asset });
+        }
+        if s.price > max_price() {
+            return Err(ContractError::PriceOutOfRange {
+                asset: s.asset,
+                price: s.price.to_string(),
+                max: max_price().to_string(),
+            });
         }
         if s.publish_time > now {
             return Err(ContractError::FutureSubmission {
@@ -66,7 +113,13 @@ pub fn push(
                 publish_time: s.publish_time,
             },
         )?;
-        let outcome = aggregate(deps.branch(), now, &s.asset, &stored.config)?;
+        let outcome = aggregate(
+            deps.branch(),
+            now,
+            &s.asset,
+            stored.feeders.len(),
+            &stored.config,
+        )?;
         response = response.add_event(outcome.event(&s.asset));
     }
     Ok(response)
@@ -74,9 +127,23 @@ pub fn push(
 
 /// What a push did to the asset's answer.
 enum Outcome {
-    NoQuorum { fresh: usize },
-    Accepted { price: Decimal, how: &'static str },
-    Held { price: Decimal, last: Decimal },
+    NoQuorum {
+        fresh: usize,
+    },
+    /// Fewer than a quorum of fresh prices lie within `max_jump` of the median.
+    NoAgreement {
+        median: Decimal,
+        support: usize,
+    },
+    Accepted {
+        price: Decimal,
+        how: &'static str,
+    },
+    Held {
+        price: Decimal,
+        last: Decimal,
+        support: usize,
+    },
 }
 
 impl Outcome {
@@ -90,24 +157,21 @@ impl Outcome {
                 .add_attribute("result", "accepted")
                 .add_attribute("price", price.to_string())
                 .add_attribute("how", *how),
-            Outcome::Held { price, last } => e
+            Outcome::NoAgreement { median, support } => e
+                .add_attribute("result", "no_agreement")
+                .add_attribute("median", median.to_string())
+                .add_attribute("support", support.to_string()),
+            Outcome::Held {
+                price,
+                last,
+                support,
+            } => e
                 .add_attribute("result", "jump_held")
                 .add_attribute("price", price.to_string())
-                .add_attribute("last", last.to_string()),
+                .add_attribute("last", last.to_string())
+                .add_attribute("support", support.to_string()),
         }
     }
-}
-
-/// |a/b − 1| for b > 0.
-fn deviation(a: Decimal, b: Decimal) -> ContractResult<Decimal> {
-    let ratio = a
-        .checked_div(b)
-        .map_err(|e| cosmwasm_std::StdError::generic_err(e.to_string()))?;
-    Ok(if ratio >= Decimal::one() {
-        ratio - Decimal::one()
-    } else {
-        Decimal::one() - ratio
-    })
 }
 
 /// The fresh submissions of an asset and, with a quorum, their median.
@@ -115,7 +179,7 @@ pub struct Fresh {
     /// Fresh prices, ascending.
     pub prices: Vec<Decimal>,
     /// (median, oldest publish time among the fresh submissions), when a quorum is present.
-    /// Even count: the mean of the middle two, rounded down.
+    /// Even count: the mean of the middle two, rounded down (see [`median_of`]).
     pub median: Option<(Decimal, u64)>,
 }
 
@@ -138,12 +202,10 @@ pub fn fresh_median(
             median: None,
         });
     }
-    let n = prices.len();
-    let median = if n % 2 == 1 {
-        prices[n / 2]
-    } else {
-        (prices[n / 2 - 1] + prices[n / 2]) / Decimal::from_ratio(2u8, 1u8)
-    };
+    let median = median_of(&prices).ok_or_else(|| ContractError::Overflow {
+        asset: asset.to_string(),
+        what: format!("median of {} prices", prices.len()),
+    })?;
     let oldest = fresh.iter().map(|(_, t)| *t).min().unwrap_or(now);
     Ok(Fresh {
         prices,
@@ -151,10 +213,17 @@ pub fn fresh_median(
     })
 }
 
+/// Fresh submissions within `max_jump` of a jump that confirm it in a later block: the
+/// quorum, and never fewer than two distinct feeders when the asset has two or more.
+fn later_confirmations(stored_feeders: usize, config: &AssetConfig) -> usize {
+    (config.quorum as usize).max(2.min(stored_feeders))
+}
+
 fn aggregate(
     deps: DepsMut,
     now: u64,
     asset: &str,
+    feeders: usize,
     config: &AssetConfig,
 ) -> ContractResult<Outcome> {
     let Fresh { prices, median } = fresh_median(deps.as_ref(), now, asset, config)?;
@@ -163,30 +232,48 @@ fn aggregate(
             fresh: prices.len(),
         });
     };
-    let last = ACCEPTED.may_load(deps.storage, asset)?;
-    let how = match &last {
+    // Distinct feeders: `prices` holds one submission per feeder (keyed by feeder).
+    let support = support(&prices, median, config.max_jump);
+    if support < config.quorum as usize {
+        return Ok(Outcome::NoAgreement { median, support });
+    }
+    let how = match ACCEPTED.may_load(deps.storage, asset)? {
         None => "first",
-        Some(l) if deviation(median, l.price)? <= config.max_jump => "within_bound",
+        Some(l) if within(median, l.price, config.max_jump) => "within_bound",
+        Some(_) if support >= config.confirmations as usize => "confirmed_by_feeders",
         Some(l) => {
-            let agreeing = prices
-                .iter()
-                .filter(|p| {
-                    deviation(**p, median)
-                        .map(|d| d <= config.max_jump)
-                        .unwrap_or(false)
-                })
-                .count();
-            let pending = PENDING_JUMP.may_load(deps.storage, asset)?;
-            if agreeing >= config.confirmations as usize {
-                "confirmed_by_feeders"
-            } else if let Some(p) = pending.filter(|p| p.seen_at < now) {
-                if deviation(median, p.price)? <= config.max_jump {
+            // The held jump this median continues (within `max_jump` of it), if any.
+            let pending = PENDING_JUMP
+                .may_load(deps.storage, asset)?
+                .filter(|p| within(median, p.price, config.max_jump));
+            match pending {
+                Some(p) if p.seen_at < now && support >= later_confirmations(feeders, config) => {
                     "confirmed_by_later_update"
-                } else {
-                    return hold(deps, now, asset, median, oldest, l.price);
                 }
-            } else {
-                return hold(deps, now, asset, median, oldest, l.price);
+                // Still the same jump: it keeps the block it was first seen in.
+                Some(_) => {
+                    return Ok(Outcome::Held {
+                        price: median,
+                        last: l.price,
+                        support,
+                    })
+                }
+                None => {
+                    PENDING_JUMP.save(
+                        deps.storage,
+                        asset,
+                        &Pending {
+                            price: median,
+                            publish_time: oldest,
+                            seen_at: now,
+                        },
+                    )?;
+                    return Ok(Outcome::Held {
+                        price: median,
+                        last: l.price,
+                        support,
+                    });
+                }
             }
         }
     };
@@ -202,28 +289,6 @@ fn aggregate(
     PENDING_JUMP.remove(deps.storage, asset);
     sample_volatility(deps, now, asset, median, config)?;
     Ok(Outcome::Accepted { price: median, how })
-}
-
-fn hold(
-    deps: DepsMut,
-    now: u64,
-    asset: &str,
-    price: Decimal,
-    publish_time: u64,
-    last: Decimal,
-) -> ContractResult<Outcome> {
-    // Reaching here means no earlier-block sighting of this jump exists (or the median moved
-    // on to a different one): the confirmation must come from a later block than this one.
-    PENDING_JUMP.save(
-        deps.storage,
-        asset,
-        &Pending {
-            price,
-            publish_time,
-            seen_at: now,
-        },
-    )?;
-    Ok(Outcome::Held { price, last })
 }
 
 /// Folds the accepted price into the EWMA once per period. A gap of several periods is
@@ -248,14 +313,22 @@ fn sample_volatility(
     };
     match state.last_sample {
         Some((last_price, last_time)) if now.saturating_sub(last_time) >= config.period_secs => {
-            let elapsed = now - last_time;
-            let scale = to_signed(Decimal::from_ratio(config.period_secs, elapsed).sqrt())?;
+            let elapsed = now.saturating_sub(last_time);
+            // √(period / elapsed) ≤ 1 (elapsed ≥ period > 0), each step rounded down.
+            let scale = Decimal::checked_from_ratio(config.period_secs, elapsed)
+                .map_err(|e| ContractError::Overflow {
+                    asset: asset.to_string(),
+                    what: format!("sampling scale: {e}"),
+                })?
+                .sqrt();
+            let scale = to_signed(scale)?;
             let scaled = |r: SignedDecimal| -> ContractResult<SignedDecimal> {
                 Ok(r.checked_mul(scale).map_err(cosmwasm_std::StdError::from)?)
             };
-            let r = scaled(log_return(to_signed(last_price)?, to_signed(price)?)?)?;
+            // Bounded returns (see `bounded_log_return`): no price pair can fail the sample.
+            let r = scaled(bounded_log_return(asset, last_price, price)?)?;
             let r_ref = match (state.ref_price_at_sample, ref_price) {
-                (Some(a), Some(b)) => Some(scaled(log_return(to_signed(a)?, to_signed(b)?)?)?),
+                (Some(a), Some(b)) => Some(scaled(bounded_log_return(asset, a, b)?)?),
                 _ => None,
             };
             state.moments.update(&ewma(config)?, r, r_ref)?;
