@@ -10,7 +10,7 @@
 //! handler a debt exists only while the junior tranche has no liquid assets, and is at most
 //! the backstop equity.
 
-use cosmwasm_std::{Addr, Deps, SignedDecimal, Storage, Uint128};
+use cosmwasm_std::{Addr, Deps, Int128, SignedDecimal, StdResult, Storage, Uint128};
 use serde::Deserialize;
 
 use ballast_types::clearinghouse::AccountRef;
@@ -40,6 +40,15 @@ struct Equity {
     equity: SignedDecimal,
 }
 
+/// A clearinghouse account's equity at fresh prices (settlement + weighted collateral +
+/// position values), rounded DOWN to a whole base unit; an error when it cannot be valued.
+pub fn account_equity(deps: Deps, clearinghouse: &Addr, account: AccountRef) -> StdResult<Int128> {
+    let report: Equity = deps
+        .querier
+        .query_wasm_smart(clearinghouse, &ClearinghouseQuery::Margin(account))?;
+    Ok(report.equity.to_int_floor())
+}
+
 /// Equity of the pool's backstop account, floored at zero (an account below zero owes the
 /// clearinghouse, not the pool); zero when the pool has none.
 pub fn backstop_equity(deps: Deps, pool: &Addr) -> ContractResult<Uint128> {
@@ -49,18 +58,13 @@ pub fn backstop_equity(deps: Deps, pool: &Addr) -> ContractResult<Uint128> {
     ) else {
         return Ok(Uint128::zero());
     };
-    let report: Equity = deps
-        .querier
-        .query_wasm_smart(
-            clearinghouse,
-            &ClearinghouseQuery::Margin(AccountRef {
-                owner: pool.to_string(),
-                sub_id: backstop.sub_id,
-            }),
-        )
-        .map_err(|e| ContractError::BackstopValuation(e.to_string()))?;
+    let account = AccountRef {
+        owner: pool.to_string(),
+        sub_id: backstop.sub_id,
+    };
     // Rounds DOWN: the junior tranche is never credited more than the account is worth.
-    let equity = report.equity.to_int_floor();
+    let equity = account_equity(deps, &clearinghouse, account)
+        .map_err(|e| ContractError::BackstopValuation(e.to_string()))?;
     Ok(Uint128::try_from(equity).unwrap_or_default())
 }
 

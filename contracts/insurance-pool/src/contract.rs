@@ -102,6 +102,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
         }
         QueryMsg::Totals {} => to_json_binary(&query::totals(deps)?)?,
         QueryMsg::Backstop {} => to_json_binary(&query::backstop(deps, &env)?)?,
+        QueryMsg::KnownDeficit {} => to_json_binary(&query::known_deficit(deps, &env)?)?,
     })
 }
 

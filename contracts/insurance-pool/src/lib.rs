@@ -8,9 +8,14 @@
 //!
 //! Accounting. Each tranche's assets are kept in the pool's own ledger, never read from its
 //! bank balance, so a bank transfer straight to the pool moves no share price; the supply is
-//! the share token's total supply. Deposits price shares with one virtual share and one
-//! virtual asset (OpenZeppelin ERC-4626 with a zero decimals offset), so the first depositor
-//! cannot inflate the price against the next; every division rounds in the pool's favour.
+//! the share token's total supply. Shares are priced with one virtual share and one virtual
+//! asset (OpenZeppelin ERC-4626 with a zero decimals offset) when minted, redeemed and
+//! reported alike, so the first depositor cannot inflate the price against the next and a
+//! round trip never gains; every division rounds in the pool's favour.
+//!
+//! Known deficits. Withdrawals are valued net of what the open liquidation lots are already
+//! short at the mark (`deficit`): a holder whose request is unlocked cannot exit ahead of a
+//! cover everyone can see coming and leave it to the others.
 //!
 //! Backstop. The pool can bid for lots at the floor of their run (asked by the auction
 //! before a redo) into a clearinghouse account of its own, funded from the junior tranche,
@@ -19,6 +24,7 @@
 
 pub mod book;
 pub mod contract;
+pub mod deficit;
 pub mod error;
 pub mod execute;
 pub mod math;

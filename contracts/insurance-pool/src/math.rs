@@ -1,14 +1,34 @@
 //! Share and revenue arithmetic: pure functions of values, checked, widened for products, each
 //! division rounding in the pool's favour (against the one being paid or minted to).
+//!
+//! One price per share, both ways. A tranche holding `assets` with `supply` shares prices a
+//! share at (assets + VIRTUAL_ASSETS) / (supply + VIRTUAL_SHARES) when it mints
+//! ([`shares_for_deposit`]), when it redeems ([`assets_for_shares`]) and when it reports
+//! ([`share_price`]) — OpenZeppelin ERC-4626 with a zero decimals offset. Minting at that
+//! price but redeeming at assets / supply (as the pool did before) let a deposit followed
+//! by a withdrawal take the gap from the other holders while the supply was small (998 base
+//! units on one round trip in the report that found it); with one price the round trip never returns
+//! more than was put in (`deposit_then_redeem_never_gains`). The virtual share is nobody's:
+//! the < 1 share's worth it holds stays in the tranche.
 
-use cosmwasm_std::{Decimal, StdError, Uint128, Uint256, Uint512};
+use cosmwasm_std::{Decimal, Decimal256, StdError, Uint128, Uint256, Uint512};
 
 use crate::error::{ContractError, ContractResult};
 
-/// Virtual shares added to the supply when pricing a deposit (ERC-4626, zero decimals offset).
+/// Virtual shares added to the supply whenever a share is priced (ERC-4626, zero decimals
+/// offset).
 pub const VIRTUAL_SHARES: Uint128 = Uint128::new(1);
-/// Virtual assets added to the assets when pricing a deposit.
+/// Virtual assets added to the assets whenever a share is priced.
 pub const VIRTUAL_ASSETS: Uint128 = Uint128::new(1);
+
+/// (assets + VIRTUAL_ASSETS, supply + VIRTUAL_SHARES), widened so that `assets` or
+/// `supply` of `Uint128::MAX` still prices.
+fn virtual_ratio(assets: Uint128, supply: Uint128) -> ContractResult<(Uint256, Uint256)> {
+    Ok((
+        Uint256::from(assets).checked_add(VIRTUAL_ASSETS.into())?,
+        Uint256::from(supply).checked_add(VIRTUAL_SHARES.into())?,
+    ))
+}
 
 /// Shares minted for a deposit of `amount` into a tranche holding `assets` with `supply`
 /// shares outstanding: amount × (supply + VIRTUAL_SHARES) / (assets + VIRTUAL_ASSETS).
@@ -28,31 +48,46 @@ pub fn shares_for_deposit(
 }
 
 /// Settlement units `shares` are worth in a tranche holding `assets` with `supply` shares:
-/// shares × assets / supply. Zero when there are no shares.
+/// shares × (assets + VIRTUAL_ASSETS) / (supply + VIRTUAL_SHARES), the price a deposit pays.
+/// At most `assets` (shares ≤ supply: the product is below assets + 1).
 pub fn assets_for_shares(
     shares: Uint128,
     assets: Uint128,
     supply: Uint128,
 ) -> ContractResult<Uint128> {
-    if supply.is_zero() {
-        return Ok(Uint128::zero());
-    }
     if shares > supply {
         return Err(ContractError::SharesExceedSupply { shares, supply });
     }
-    // 256-bit product inside; rounds DOWN: less paid out, the remainder stays with the
-    // tranche. shares ≤ supply, so the result is at most `assets`.
-    Ok(shares.checked_multiply_ratio(assets, supply)?)
+    let (a, s) = virtual_ratio(assets, supply)?;
+    // shares × (assets + 1) < 2^256; rounds DOWN: less paid out, the remainder stays with
+    // the tranche.
+    let value = Uint256::from(shares).checked_mul(a)?.checked_div(s)?;
+    Ok(Uint128::try_from(value)?)
 }
 
-/// assets / supply, 1 while there are no shares.
+/// (assets + VIRTUAL_ASSETS) / (supply + VIRTUAL_SHARES): what one share is worth when
+/// redeemed and costs when minted; 1 while the tranche is empty.
 pub fn share_price(assets: Uint128, supply: Uint128) -> ContractResult<Decimal> {
-    if supply.is_zero() {
-        return Ok(Decimal::one());
-    }
+    let (a, s) = virtual_ratio(assets, supply)?;
     // Rounds DOWN (to 18 decimals); only reported, never used to move funds.
-    Decimal::checked_from_ratio(assets, supply)
-        .map_err(|e| StdError::generic_err(format!("share price {assets}/{supply}: {e}")).into())
+    let price = Decimal256::checked_from_ratio(a, s)
+        .map_err(|e| StdError::generic_err(format!("share price {assets}/{supply}: {e}")))?;
+    Ok(Decimal::try_from(price)
+        .map_err(|e| StdError::generic_err(format!("share price {assets}/{supply}: {e}")))?)
+}
+
+/// What each tranche bears of a `deficit` the pool is expected to cover, in the order covers
+/// take it: the junior tranche up to its whole value, the senior tranche the rest up to its
+/// value. Returns (junior part, senior part).
+pub fn deficit_parts(
+    deficit: Uint128,
+    junior_value: Uint128,
+    senior_value: Uint128,
+) -> (Uint128, Uint128) {
+    let junior = deficit.min(junior_value);
+    // deficit ≥ junior by construction.
+    let senior = deficit.saturating_sub(junior).min(senior_value);
+    (junior, senior)
 }
 
 /// Split `amount` of revenue between the tranches in proportion to `junior × (1 + tilt)` and
@@ -212,12 +247,85 @@ mod tests {
     }
 
     #[test]
-    fn price_is_one_when_empty() {
+    fn price_is_one_when_empty_and_counts_the_virtual_share() {
         assert_eq!(share_price(u(0), u(0)).unwrap(), Decimal::one());
+        // (1 + 1) / (4 + 1).
         assert_eq!(
             share_price(u(1), u(4)).unwrap(),
-            Decimal::from_str("0.25").unwrap()
+            Decimal::from_str("0.4").unwrap()
         );
-        assert_eq!(assets_for_shares(u(5), u(0), u(0)).unwrap(), u(0));
+        assert_eq!(assets_for_shares(u(0), u(0), u(0)).unwrap(), u(0));
+        assert_eq!(
+            assets_for_shares(u(5), u(0), u(0)).unwrap_err(),
+            ContractError::SharesExceedSupply {
+                shares: u(5),
+                supply: u(0)
+            }
+        );
+        // Redeeming uses the minting price: 1,000 shares of 2,000 assets and 1,000 shares
+        // are worth 1,000 × 2,001 / 1,001 = 1,999.0… → 1,999, not 2,000.
+        assert_eq!(
+            assets_for_shares(u(1_000), u(2_000), u(1_000)).unwrap(),
+            u(1_999)
+        );
+        assert_eq!(
+            share_price(u(2_000), u(1_000)).unwrap(),
+            Decimal::from_str("1.999000999000999000").unwrap()
+        );
+        // Extreme values price without overflowing (widened to 256 bits).
+        let max = Uint128::MAX;
+        assert_eq!(share_price(max, max).unwrap(), Decimal::one());
+        assert!(share_price(max, u(0)).is_err(), "beyond Decimal: an error");
+    }
+
+    #[test]
+    fn deficits_are_borne_junior_first_up_to_each_value() {
+        let parts = |d, j, s| deficit_parts(u(d), u(j), u(s));
+        assert_eq!(parts(0, 5, 5), (u(0), u(0)));
+        assert_eq!(parts(4, 5, 5), (u(4), u(0)));
+        assert_eq!(parts(7, 5, 5), (u(5), u(2)));
+        assert_eq!(
+            parts(20, 5, 5),
+            (u(5), u(5)),
+            "beyond the pool: not the pool's"
+        );
+        assert_eq!(parts(3, 0, 5), (u(0), u(3)));
+    }
+
+    /// Deposit then redeem at once, over a grid of tranche states and amounts (price far
+    /// above and below 1, tiny and large supplies): never more back than was put in, and
+    /// the shares already there are worth no less afterwards.
+    #[test]
+    fn deposit_then_redeem_never_gains() {
+        let states = [
+            (0, 0),
+            (1, 1),
+            (1_000, 1),
+            (1_000_001, 1),
+            (2_000, 1_000),
+            (1, 1_000),
+            (0, 1_000),
+            (999_999_999, 3),
+            (10u128.pow(30), 10u128.pow(12)),
+        ];
+        let amounts = [1, 2, 999, 1_000, 1_001, 1_500_000, 10u128.pow(18)];
+        for (assets, supply) in states {
+            let before = assets_for_shares(u(supply), u(assets), u(supply)).unwrap();
+            for amount in amounts {
+                let minted = shares_for_deposit(u(amount), u(assets), u(supply)).unwrap();
+                let (a, s) = (u(assets + amount), u(supply) + minted);
+                let back = assets_for_shares(minted, a, s).unwrap();
+                assert!(
+                    back <= u(amount),
+                    "{assets}/{supply} +{amount}: back {back}"
+                );
+                let others = assets_for_shares(u(supply), a, s).unwrap();
+                assert!(
+                    others >= before,
+                    "{assets}/{supply} +{amount}: {others} < {before}"
+                );
+                assert!(back + others <= a, "never more than the tranche holds");
+            }
+        }
     }
 }

@@ -4,12 +4,13 @@ use cosmwasm_std::{Deps, Env, Order, Uint128};
 use cw_storage_plus::Bound;
 
 use ballast_types::insurance::{
-    BackstopResponse, ConfigResponse, CoverRecord, TotalsResponse, Tranche, TrancheResponse,
-    WithdrawalResponse,
+    BackstopResponse, ConfigResponse, CoverRecord, KnownDeficitResponse, TotalsResponse, Tranche,
+    TrancheResponse, WithdrawalResponse,
 };
 use ballast_types::pagination::page_limit;
 
 use crate::book::Book;
+use crate::deficit::{self, known_deficits, net_value};
 use crate::error::{ContractError, ContractResult};
 use crate::math::{assets_for_shares, share_price};
 use crate::state::{
@@ -78,14 +79,21 @@ pub fn backstop(deps: Deps, env: &Env) -> ContractResult<BackstopResponse> {
     })
 }
 
-/// (value, supply) of both tranches, junior first: what a request's value is priced at.
+pub fn known_deficit(deps: Deps, env: &Env) -> ContractResult<KnownDeficitResponse> {
+    let book = Book::load(deps, &env.contract.address)?;
+    deficit::response(&book, &known_deficits(deps)?)
+}
+
+/// (value net of the known deficits, supply) of both tranches, junior first: what a
+/// request's value is priced at.
 type Nav = [(Uint128, Uint128); 2];
 
 fn nav(deps: Deps, env: &Env) -> ContractResult<Nav> {
     let book = Book::load(deps, &env.contract.address)?;
+    let deficits = known_deficits(deps)?;
     let one = |t| -> ContractResult<(Uint128, Uint128)> {
         Ok((
-            book.value(t)?,
+            net_value(&book, &deficits, t)?.1,
             token_supply(deps, &book.tranche(t).token_addr)?,
         ))
     };

@@ -7,6 +7,7 @@ mod adversarial;
 mod backstop;
 mod common;
 mod cover;
+mod deficit;
 mod deposit;
 mod invariants;
 mod revenue;

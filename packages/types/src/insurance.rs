@@ -4,8 +4,10 @@
 //! the clearinghouse may draw on the pool to cover a shortfall, junior tranche first.
 //!
 //! Units. Every amount is an integer in base units of the settlement denom (`Uint128`); shares
-//! are integers in base units of the tranche's cw20 token. A share's price is tranche assets
-//! per share, 1 before the first deposit.
+//! are integers in base units of the tranche's cw20 token. A share's price is
+//! (tranche assets + 1) / (shares + 1) — one virtual share and one virtual unit of assets
+//! (ERC-4626 style, against first-depositor inflation) —, the same for deposits, withdrawals
+//! and queries; 1 before the first deposit.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Decimal, Uint128};
@@ -69,8 +71,9 @@ pub struct InstantiateMsg {
 #[cw_serde]
 pub enum ExecuteMsg {
     /// Deposit exactly one coin of the settlement denom (positive amount) and receive newly
-    /// minted shares of `tranche`: amount × (supply + 1) / (assets + 1), rounded down. Fails
-    /// with `ZeroShares` instead of accepting a deposit that would buy no share.
+    /// minted shares of `tranche`: amount × (supply + 1) / (assets + 1), rounded down (at
+    /// the full value: known deficits do not cheapen shares). Fails with `ZeroShares`
+    /// instead of accepting a deposit that would buy no share.
     Deposit {
         /// The tranche whose shares are bought.
         tranche: Tranche,
@@ -87,7 +90,9 @@ pub enum ExecuteMsg {
     /// `ReceiveMsg` says.
     Receive(Cw20ReceiveMsg),
     /// Owner of a withdrawal request, after its cool-down: burns the locked shares and pays
-    /// their value now, shares × assets / supply rounded down.
+    /// their value now, shares × (assets − deficit part + 1) / (supply + 1) rounded down,
+    /// where the deficit part is the tranche's share of the open liquidation lots' known
+    /// deficits (see `KnownDeficit`): a holder cannot leave ahead of a loss already visible.
     Withdraw {
         /// Id of the request (from the `request_withdraw` event).
         id: u64,
@@ -210,6 +215,32 @@ pub enum QueryMsg {
     /// The backstop account, its equity and what the junior tranche owes the senior one.
     #[returns(BackstopResponse)]
     Backstop {},
+    /// What the open liquidation lots are already short at the mark (the covers the pool
+    /// can see coming) and each tranche's part of it: withdrawals are valued net of it.
+    #[returns(KnownDeficitResponse)]
+    KnownDeficit {},
+}
+
+/// The known deficits of open liquidation lots. Read from the clearinghouse's settings (its
+/// auction), one page of the auction's active lots (at most 30, oldest first) and, per lot,
+/// its account's equity at fresh prices: deficit = max(0, −equity), rounded up.
+#[cw_serde]
+pub struct KnownDeficitResponse {
+    /// Sum of the counted lots' deficits, settlement base units.
+    pub total: Uint128,
+    /// The junior tranche's part: `total` up to the junior value (junior first, as covers).
+    pub junior: Uint128,
+    /// The senior tranche's part: the rest, up to the senior value.
+    pub senior: Uint128,
+    /// Open lots counted.
+    pub lots: u32,
+    /// Of those, lots whose account could not be valued now (e.g. a stale price), counted
+    /// at their debt when the lot started, as if the lot fetched nothing.
+    pub unpriced: u32,
+    /// False when the clearinghouse or its auction could not be asked (then nothing is
+    /// counted and withdrawals are valued at the ledger's value) or more than 30 lots are
+    /// open (the newer ones are not counted).
+    pub complete: bool,
 }
 
 #[cw_serde]
@@ -262,7 +293,8 @@ pub struct TrancheResponse {
     pub supply: Uint128,
     /// Shares locked in withdrawal requests (held by the pool).
     pub locked: Uint128,
-    /// assets / supply, rounded down; 1 while there are no shares.
+    /// (assets + 1) / (supply + 1), rounded down: what a share costs when minted and is worth
+    /// when redeemed (before known deficits, see `KnownDeficit`); 1 while there are no shares.
     pub share_price: Decimal,
 }
 
@@ -282,7 +314,8 @@ pub struct WithdrawalResponse {
     pub unlock_at: u64,
     /// Last block time `Withdraw` pays out; later the request must be cancelled.
     pub expires_at: u64,
-    /// What `Withdraw` would pay now: shares × assets / supply, rounded down.
+    /// What `Withdraw` would pay now: shares × (assets − the tranche's part of the known
+    /// deficits + 1) / (supply + 1), rounded down.
     pub value: Uint128,
 }
 

@@ -54,6 +54,7 @@ pub enum AuctionMsg {
 #[derive(Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClearinghouseQuery {
+    Config(cosmwasm_std::Empty),
     Margin(ballast_types::clearinghouse::AccountRef),
     Lot(LotRef),
 }
@@ -315,6 +316,10 @@ mod tests {
         assert_eq!(
             to_json_binary(&ClearinghouseQuery::Lot(LotRef { id: 9 })).unwrap(),
             to_json_binary(&QueryMsg::Lot(LotRef { id: 9 })).unwrap()
+        );
+        assert_eq!(
+            to_json_binary(&ClearinghouseQuery::Config(cosmwasm_std::Empty {})).unwrap(),
+            to_json_binary(&QueryMsg::Config(cosmwasm_std::Empty {})).unwrap()
         );
     }
 }

@@ -8,6 +8,7 @@ use cw20::{Cw20ExecuteMsg, Cw20ReceiveMsg};
 use ballast_types::insurance::{ReceiveMsg, Tranche};
 
 use crate::book::Book;
+use crate::deficit::{known_deficits, net_value};
 use crate::error::{ContractError, ContractResult};
 use crate::execute::funds::{exec, pay};
 use crate::math::assets_for_shares;
@@ -117,7 +118,10 @@ pub fn withdraw(
     remove_request(&mut deps, id, &request);
     let config = CONFIG.load(deps.storage)?;
     let mut book = Book::load(deps.as_ref(), &env.contract.address)?;
-    let value = book.value(request.tranche)?;
+    // Valued net of the tranche's part of the open lots' known deficits: leaving first does
+    // not leave a visible loss to the others. What is held back stays with the tranche.
+    let deficits = known_deficits(deps.as_ref())?;
+    let (deficit_part, value) = net_value(&book, &deficits, request.tranche)?;
     let token = book.tranche(request.tranche).token_addr.clone();
     // The supply still includes these shares: they are burned after this handler.
     let supply = token_supply(deps.as_ref(), &token)?;
@@ -151,6 +155,9 @@ pub fn withdraw(
         .add_attribute("tranche", request.tranche.as_str())
         .add_attribute("shares", request.shares)
         .add_attribute("paid", payout)
+        .add_attribute("known_deficit", deficits.total)
+        .add_attribute("deficit_part", deficit_part)
+        .add_attribute("deficits_complete", deficits.complete.to_string())
         .add_attribute("assets_after", book.value(request.tranche)?)
         .add_attribute("supply_after", supply.checked_sub(request.shares)?))
 }
