@@ -5,14 +5,14 @@ use cosmwasm_std::entry_point;
 use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response};
 
 use ballast_types::clearinghouse::{
-    AccountRef, AccountSetup, ExecuteMsg, InstantiateMsg, LotRef, MarketRef, MigrateMsg, Page,
-    QueryMsg, SubAccount,
+    AccountRef, AccountSetup, ExecuteMsg, InstantiateMsg, LotRef, MarketRef, MigrateMsg, QueryMsg,
+    SubAccount,
 };
 
 use crate::error::{ContractError, ContractResult};
 use crate::execute::{account, admin, callback, crank, deficit, funds, liquidate, lot, trade};
-use crate::query::WhatIf;
 use crate::query;
+use crate::query::WhatIf;
 use crate::state::{Config, CONFIG, MAX_DECIMALS};
 
 pub const CONTRACT_NAME: &str = "crates.io:ballast-clearinghouse";
@@ -137,28 +137,11 @@ pub fn execute(
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
     Ok(match msg {
         QueryMsg::Config(_) => to_json_binary(&query::config(deps)?)?,
-        QueryMsg::Ownership(_) => to_json_binary(&cw_ownable::get_ownership(deps.storage)?)?,
-        QueryMsg::Underlyings(Page { start_after, limit }) => {
-            to_json_binary(&query::underlyings(deps, start_after, limit)?)?
-        }
-        QueryMsg::Collaterals(Page { start_after, limit }) => {
-            to_json_binary(&query::collaterals(deps, start_after, limit)?)?
-        }
-        QueryMsg::Markets(Page { start_after, limit }) => {
-            to_json_binary(&query::markets(deps, start_after, limit)?)?
-        }
         QueryMsg::Market(MarketRef { market }) => to_json_binary(&query::market(deps, market)?)?,
         QueryMsg::Account(AccountRef { owner, sub_id }) => {
             to_json_binary(&query::account(deps, owner, sub_id)?)?
         }
-        QueryMsg::Accounts {
-            owner,
-            start_after,
-            limit,
-        } => to_json_binary(&query::accounts(deps, owner, start_after, limit)?)?,
-        QueryMsg::OrderStatus(order) => to_json_binary(&query::order_status(deps, order)?)?,
         QueryMsg::Lot(LotRef { id }) => to_json_binary(&query::lot(deps, &env, id)?)?,
-        QueryMsg::Totals(_) => to_json_binary(&query::totals(deps)?)?,
         QueryMsg::Margin(AccountRef { owner, sub_id }) => {
             to_json_binary(&query::margin(deps, &env, owner, sub_id, None)?)?
         }
@@ -194,6 +177,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
                 price,
             }),
         )?)?,
+        QueryMsg::RawRange { start, end, limit } => {
+            to_json_binary(&query::raw_range(deps, start, end, limit))?
+        }
     })
 }
 

@@ -176,13 +176,25 @@ mod tests {
         let f = FundingState::default();
         let big = Decimal::from_ratio(1_000u32, 1u32);
         // Full weight at weight_notional and above: 0.4 % × 50 %.
-        let full = with_trade(&f, &cfg(), "100.4".parse().unwrap(), Decimal::percent(10000), big)
-            .unwrap();
+        let full = with_trade(
+            &f,
+            &cfg(),
+            "100.4".parse().unwrap(),
+            Decimal::percent(10000),
+            big,
+        )
+        .unwrap();
         assert_eq!(full.premium, sd("0.002"));
         // A print of a tenth of it weighs a tenth: 0.4 % × 5 %.
         let tenth = Decimal::from_ratio(100u32, 1u32);
-        let dust = with_trade(&f, &cfg(), "100.4".parse().unwrap(), Decimal::percent(10000), tenth)
-            .unwrap();
+        let dust = with_trade(
+            &f,
+            &cfg(),
+            "100.4".parse().unwrap(),
+            Decimal::percent(10000),
+            tenth,
+        )
+        .unwrap();
         assert_eq!(dust.premium, sd("0.0002"));
     }
 
@@ -205,8 +217,14 @@ mod tests {
         .unwrap();
         assert_eq!(f.premium, sd("0.002"));
         // A print at double the index counts as the bound 0.8 %: (0.002 + 0.008) / 2.
-        let g = with_trade(&f, &cfg(), Decimal::percent(20000), Decimal::percent(10000), big)
-            .unwrap();
+        let g = with_trade(
+            &f,
+            &cfg(),
+            Decimal::percent(20000),
+            Decimal::percent(10000),
+            big,
+        )
+        .unwrap();
         assert_eq!(g.premium, sd("0.005"));
         // Rate = premium / 8, clamped at 0.1 %.
         assert_eq!(rate(&f, &cfg()).unwrap(), sd("0.00025"));

@@ -17,8 +17,7 @@ use crate::funding::{accrue, expiry, expiry_cash, funding_cash};
 use crate::margin::{scale, Quotes, Snapshot};
 use crate::state::{
     Config, FundingState, Position, ACCOUNTS, CLEARING, COLLATERALS, COLLATERAL_TOTAL,
-    EXPIRY_PRICE, FROZEN, FUNDING, HOLDERS, HOLDINGS, OPEN_INTEREST,
-    POSITIONS, UNDERLYINGS,
+    EXPIRY_PRICE, FROZEN, FUNDING, HOLDERS, HOLDINGS, OPEN_INTEREST, POSITIONS, UNDERLYINGS,
 };
 
 /// What a market's positions settle against now.

@@ -161,12 +161,13 @@ impl Names {
         if let Some(i) = self.0.iter().position(|(n, _)| n == name) {
             return Ok(i);
         }
-        let c = UNDERLYINGS
-            .may_load(deps.storage, name)?
-            .ok_or_else(|| ContractError::NotListed {
-                kind: "underlying",
-                id: name.to_string(),
-            })?;
+        let c =
+            UNDERLYINGS
+                .may_load(deps.storage, name)?
+                .ok_or_else(|| ContractError::NotListed {
+                    kind: "underlying",
+                    id: name.to_string(),
+                })?;
         self.0.push((name.to_string(), c));
         Ok(self.0.len() - 1)
     }
@@ -257,12 +258,13 @@ impl Snapshot {
         let mut names = Names::default();
         let mut markets = Vec::with_capacity(positions.len());
         for (id, _) in &positions {
-            let m = MARKETS
-                .may_load(deps.storage, id)?
-                .ok_or_else(|| ContractError::NotListed {
-                    kind: "market",
-                    id: id.clone(),
-                })?;
+            let m =
+                MARKETS
+                    .may_load(deps.storage, id)?
+                    .ok_or_else(|| ContractError::NotListed {
+                        kind: "market",
+                        id: id.clone(),
+                    })?;
             if needs_price(deps, env, id, &m) {
                 names.index(deps, &m.underlying)?;
             }
@@ -297,10 +299,7 @@ impl Snapshot {
         // 2. One oracle query.
         let quotes = Quotes::fetch(deps, &config.oracle, &assets)?;
         // 3. The engine's context.
-        let (min_vol, max_vol) = (
-            SignedDecimal::percent(MIN_VOL_PERCENT),
-            config.risk.max_vol,
-        );
+        let (min_vol, max_vol) = (SignedDecimal::percent(MIN_VOL_PERCENT), config.risk.max_vol);
         let per_base = |price: Decimal, decimals: u8| -> ContractResult<SignedDecimal> {
             decimal(price)?
                 .checked_mul(scale(config.settlement_decimals, decimals))

@@ -1,23 +1,23 @@
 //! Queries; every list is paginated with a capped limit.
 
-use cosmwasm_std::{Addr, Decimal, Deps, Env, Int128, Order, SignedDecimal, Uint128};
+use cosmwasm_std::{Addr, Binary, Decimal, Deps, Env, Int128, Order, SignedDecimal, Uint128};
 use cw_storage_plus::{Bound, Map};
 
 use ballast_types::clearinghouse::{
-    AccountMode, AccountRef, AccountResponse, ConfigResponse, FundingResponse, Holding, LotResponse,
-    MarketResponse, NamedCollateral, NamedMarket, NamedUnderlying, OrderStatus, PositionResponse,
-    TotalsResponse,
+    AccountMode, AccountRef, AccountResponse, ConfigResponse, FundingResponse, Holding,
+    LotResponse, MarketResponse, NamedCollateral, NamedMarket, NamedUnderlying, OrderStatus,
+    PositionResponse, TotalsResponse, MAX_RAW_RANGE,
 };
 
 use crate::error::{ContractError, ContractResult};
+use crate::execute::trade::next_position;
 use crate::funding::expiry;
 use crate::ledger::{position_cash, MarketCash};
-use crate::execute::trade::next_position;
 use crate::margin::{decimal, scale, Snapshot};
 use crate::state::{
-    Account, Position, ACCOUNTS, CANCELLED, CLEARING, COLLATERALS, COLLATERAL_TOTAL, CONFIG, EXPIRY_PRICE,
-    FEES, FILLED, FROZEN, FUNDING, HOLDINGS, LOSSES, LOTS, MARKETS, MAX_COLLATERALS, MIN_NONCE,
-    OPEN_INTEREST, POSITIONS, UNDERLYINGS,
+    Account, Position, ACCOUNTS, CANCELLED, CLEARING, COLLATERALS, COLLATERAL_TOTAL, CONFIG,
+    EXPIRY_PRICE, FEES, FILLED, FROZEN, FUNDING, HOLDINGS, LOSSES, LOTS, MARKETS, MAX_COLLATERALS,
+    MIN_NONCE, OPEN_INTEREST, POSITIONS, UNDERLYINGS,
 };
 
 use ballast_types::pagination::page_limit as limit;
@@ -177,7 +177,9 @@ pub fn margin(
     };
     let mut s = Snapshot::load(deps, env, &owner, sub_id, extra)?;
     match what_if {
-        Some(WhatIf::Withdraw { collateral, amount }) if collateral == s.config.settlement_denom => {
+        Some(WhatIf::Withdraw { collateral, amount })
+            if collateral == s.config.settlement_denom =>
+        {
             s.settlement = s
                 .settlement
                 .checked_sub(
@@ -192,13 +194,14 @@ pub fn margin(
                 .find(|(id, _)| id == collateral)
                 .map(|(_, a)| *a)
                 .unwrap_or_default();
-            let left = available
-                .checked_sub(amount)
-                .map_err(|_| ContractError::InsufficientBalance {
-                    collateral: collateral.to_string(),
-                    requested: amount,
-                    available,
-                })?;
+            let left =
+                available
+                    .checked_sub(amount)
+                    .map_err(|_| ContractError::InsufficientBalance {
+                        collateral: collateral.to_string(),
+                        requested: amount,
+                        available,
+                    })?;
             if let Some(h) = s.holdings.iter_mut().find(|(id, _)| id == collateral) {
                 h.1 = left;
             }
@@ -284,7 +287,7 @@ fn positions(deps: Deps, owner: &Addr, sub_id: u32) -> ContractResult<Vec<Positi
     POSITIONS
         .prefix((owner, sub_id))
         .range(deps.storage, None, None, Order::Ascending)
-        .take(crate::state::MAX_MARKETS)
+        .take(crate::state::MAX_POSITIONS)
         .map(|r| {
             let (market, p) = r?;
             let m = MARKETS.load(deps.storage, &market)?;
@@ -361,6 +364,21 @@ pub fn totals(deps: Deps) -> ContractResult<TotalsResponse> {
         clearing: CLEARING.may_load(deps.storage)?.unwrap_or_default(),
         losses: LOSSES.may_load(deps.storage)?.unwrap_or_default(),
     })
+}
+
+/// Raw records in [start, end), ascending, at most `limit` (≤ `MAX_RAW_RANGE`).
+pub fn raw_range(
+    deps: Deps,
+    start: Option<Binary>,
+    end: Option<Binary>,
+    limit: Option<u32>,
+) -> Vec<(Binary, Binary)> {
+    let l = limit.unwrap_or(30).min(MAX_RAW_RANGE) as usize;
+    deps.storage
+        .range(start.as_deref(), end.as_deref(), Order::Ascending)
+        .take(l)
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect()
 }
 
 /// A lot; its value only when the oracle can price it now.

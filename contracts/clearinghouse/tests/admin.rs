@@ -1,6 +1,6 @@
 use ballast_testing::Suite;
 use ballast_types::clearinghouse::{
-    AssetInfo, ExecuteMsg, MigrateMsg, NamedMarket, NamedUnderlying, Page, QueryMsg,
+    AssetInfo, ExecuteMsg, MigrateMsg, NamedMarket, NamedUnderlying, Page,
 };
 use cosmwasm_std::{Empty, SignedDecimal};
 use cw_multi_test::Executor;
@@ -9,7 +9,7 @@ use crate::contract_err;
 use ballast_clearinghouse::error::ContractError;
 
 fn markets(s: &Suite, limit: Option<u32>) -> Vec<NamedMarket> {
-    s.ch_query(&QueryMsg::Markets(Page {
+    s.views_query(&ballast_types::views::QueryMsg::Markets(Page {
         start_after: None,
         limit,
     }))
@@ -77,8 +77,9 @@ fn bad_37_two_step_ownership() {
         contract_err(s.ch_exec(&owner, &list, &[])),
         ContractError::Unauthorized {}
     );
-    let ownership: cw_ownable::Ownership<String> =
-        s.ch_query(&QueryMsg::Ownership(Empty {})).unwrap();
+    let ownership: cw_ownable::Ownership<String> = s
+        .views_query(&ballast_types::views::QueryMsg::Ownership(Empty {}))
+        .unwrap();
     assert_eq!(ownership.owner, Some(next.to_string()));
 }
 
@@ -239,7 +240,7 @@ fn bad_43_pagination_limit_of_millions_is_capped() {
     assert_eq!(markets(&s, Some(5_000_000)).len(), 30);
     assert_eq!(markets(&s, None).len(), 10);
     let u: Vec<NamedUnderlying> = s
-        .ch_query(&QueryMsg::Underlyings(Page {
+        .views_query(&ballast_types::views::QueryMsg::Underlyings(Page {
             start_after: None,
             limit: Some(u32::MAX),
         }))

@@ -237,7 +237,7 @@ fn concentration_cap_limits_deposits() {
     let mut s = funded();
     let owner = s.owner.clone();
     let listed: Vec<ballast_types::clearinghouse::NamedCollateral> = s
-        .ch_query(&QueryMsg::Collaterals(Page {
+        .views_query(&ballast_types::views::QueryMsg::Collaterals(Page {
             start_after: None,
             limit: None,
         }))

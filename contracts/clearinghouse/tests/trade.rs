@@ -3,7 +3,7 @@
 
 use ballast_testing::{Suite, SETTLEMENT};
 use ballast_types::clearinghouse::{
-    AccountMode, AccountResponse, ExecuteMsg, OrderStatus, PositionResponse, QueryMsg, SignedOrder,
+    AccountMode, AccountResponse, ExecuteMsg, OrderStatus, PositionResponse, SignedOrder,
 };
 use ballast_types::order::Side::{Buy, Sell};
 use cosmwasm_std::{Int128, SignedDecimal, Uint128};
@@ -104,7 +104,7 @@ fn full_trading_flow_positions_fees_and_equity() {
         (SignedDecimal::percent(50), usdc(60_000_000_000))
     );
     let status: OrderStatus = s
-        .ch_query(&QueryMsg::OrderStatus(
+        .views_query(&ballast_types::views::QueryMsg::OrderStatus(
             s.order(ALICE, 0, "BTC-PERP", Sell, "0.5", "66000", 2),
         ))
         .unwrap();

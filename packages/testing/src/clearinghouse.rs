@@ -13,6 +13,7 @@ use cosmwasm_std::{coin, to_json_binary, Addr, Empty, SignedDecimal, StdResult, 
 use cw_multi_test::{AppResponse, ContractWrapper, Executor};
 
 use crate::{AnyResult, Suite};
+use ballast_types::views::QueryMsg as ViewsQuery;
 
 /// Settlement denom (6 decimals).
 pub const SETTLEMENT: &str = "uusdc";
@@ -21,6 +22,8 @@ pub const TRADERS: [&str; 3] = ["alice", "bob", "carol"];
 
 pub struct Deployment {
     pub clearinghouse: Addr,
+    /// The views contract reading the clearinghouse's lists and totals.
+    pub views: Addr,
     pub statom: Addr,
     pub code: u64,
 }
@@ -177,8 +180,27 @@ impl Suite {
                 Some(s.owner.to_string()),
             )
             .expect("instantiate clearinghouse");
+        let views_code = s.app.store_code(Box::new(ContractWrapper::new(
+            ballast_views::contract::execute,
+            ballast_views::contract::instantiate,
+            ballast_views::contract::query,
+        )));
+        let views = s
+            .app
+            .instantiate_contract(
+                views_code,
+                s.owner.clone(),
+                &ballast_types::views::InstantiateMsg {
+                    clearinghouse: clearinghouse.to_string(),
+                },
+                &[],
+                "ballast-views",
+                None,
+            )
+            .expect("instantiate views");
         s.ch = Some(Deployment {
             clearinghouse,
+            views,
             statom: statom.clone(),
             code,
         });
@@ -259,6 +281,14 @@ impl Suite {
         self.app
             .wrap()
             .query_wasm_smart(&self.ch().clearinghouse, msg)
+    }
+
+    /// A query of the views contract (the clearinghouse's lists, order status, totals).
+    pub fn views_query<T: serde::de::DeserializeOwned>(
+        &self,
+        msg: &ballast_types::views::QueryMsg,
+    ) -> StdResult<T> {
+        self.app.wrap().query_wasm_smart(&self.ch().views, msg)
     }
 
     pub fn create_account(
@@ -346,7 +376,8 @@ impl Suite {
 
     /// Fees, the clearing balance and the liquidation figures.
     pub fn ledger_totals(&self) -> TotalsResponse {
-        self.ch_query(&QueryMsg::Totals(Empty {})).expect("ledger")
+        self.views_query(&ViewsQuery::Totals(Empty {}))
+            .expect("ledger")
     }
 
     /// Anyone cranks `market` (a page of 30 holders for an expired market).
@@ -387,7 +418,7 @@ impl Suite {
             let mut start_after = None;
             loop {
                 let page: Vec<AccountResponse> = self
-                    .ch_query(&QueryMsg::Accounts {
+                    .views_query(&ViewsQuery::Accounts {
                         owner: t.to_string(),
                         start_after,
                         limit: Some(30),
@@ -436,7 +467,7 @@ impl Suite {
             "stATOM tokens vs ledger"
         );
         let listed: Vec<NamedCollateral> = self
-            .ch_query(&QueryMsg::Collaterals(Page {
+            .views_query(&ViewsQuery::Collaterals(Page {
                 start_after: None,
                 limit: None,
             }))

@@ -317,34 +317,12 @@ pub struct MigrateMsg {}
 pub enum QueryMsg {
     #[returns(ConfigResponse)]
     Config(Empty),
-    #[returns(cw_ownable::Ownership<String>)]
-    Ownership(Empty),
-    /// Paginated in name order (limit ≤ 30).
-    #[returns(Vec<NamedUnderlying>)]
-    Underlyings(Page),
-    #[returns(Vec<NamedCollateral>)]
-    Collaterals(Page),
-    #[returns(Vec<NamedMarket>)]
-    Markets(Page),
     /// A market's configuration and state: open interest, funding, expiry price.
     #[returns(MarketResponse)]
     Market(MarketRef),
     /// An account: balances, collateral, positions with what they would settle.
     #[returns(AccountResponse)]
     Account(AccountRef),
-    /// An owner's accounts in sub-id order.
-    #[returns(Vec<AccountResponse>)]
-    Accounts {
-        owner: String,
-        start_after: Option<u32>,
-        limit: Option<u32>,
-    },
-    /// How much of an order has been filled, and whether it is cancelled.
-    #[returns(OrderStatus)]
-    OrderStatus(crate::order::Order),
-    /// Fees, the clearing balance and the liquidation figures, protocol-wide.
-    #[returns(TotalsResponse)]
-    Totals(Empty),
     /// The account's full margin report at fresh oracle prices.
     #[returns(ballast_risk::model::MarginReport)]
     Margin(AccountRef),
@@ -369,7 +347,19 @@ pub enum QueryMsg {
     /// A liquidation lot, valued now when the oracle allows.
     #[returns(LotResponse)]
     Lot(LotRef),
+    /// Raw storage records with keys in [`start`, `end`), ascending, at most `limit` (≤ 64,
+    /// default 30): what the views contract reads the lists through (contract storage is
+    /// public; this only adds ranges to the chain's single-key raw queries).
+    #[returns(Vec<(Binary, Binary)>)]
+    RawRange {
+        start: Option<Binary>,
+        end: Option<Binary>,
+        limit: Option<u32>,
+    },
 }
+
+/// Most records one `RawRange` answer holds.
+pub const MAX_RAW_RANGE: u32 = 64;
 
 #[cw_serde]
 pub struct TotalsResponse {

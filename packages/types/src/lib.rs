@@ -9,3 +9,4 @@ pub mod oracle;
 pub mod order;
 pub mod pagination;
 pub mod version;
+pub mod views;

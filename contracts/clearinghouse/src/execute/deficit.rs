@@ -2,8 +2,8 @@
 //! recorded bad debt), the keeper's redo tip, the pool's share of revenue.
 
 use cosmwasm_std::{
-    to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Deps, DepsMut, Env, Int128,
-    MessageInfo, Order, Response, Uint128, WasmMsg,
+    to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Deps, DepsMut, Env, Int128, MessageInfo, Order,
+    Response, Uint128, WasmMsg,
 };
 use serde::Serialize;
 
@@ -107,7 +107,8 @@ pub fn cover(
     LOSSES.save(deps.storage, &losses)?;
     // Cannot overflow: recorded + uncovered ≤ |settlement|, and covered ≤ |settlement|.
     account.recorded_debt += uncovered;
-    account.settlement += Int128::try_from(covered).map_err(|_| ContractError::Overflow("covered"))?;
+    account.settlement +=
+        Int128::try_from(covered).map_err(|_| ContractError::Overflow("covered"))?;
     ACCOUNTS.save(deps.storage, (owner, sub_id), &account)?;
     let msg = if covered.is_zero() {
         None

@@ -77,7 +77,9 @@ pub fn receive(
     let token = info.sender.to_string();
     let id = COLLATERAL_BY_ASSET
         .may_load(deps.storage, ("cw20", &token))?
-        .ok_or(ContractError::UnlistedToken { token: token.clone() })?;
+        .ok_or(ContractError::UnlistedToken {
+            token: token.clone(),
+        })?;
     let owner = deps.api.addr_validate(&msg.sender)?;
     let ReceiveMsg::Deposit(SubAccount { sub_id }) = from_json(&msg.msg)?;
     ensure_account(&deps, &owner, sub_id)?;

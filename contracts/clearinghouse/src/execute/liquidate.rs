@@ -108,7 +108,8 @@ fn abs(v: SignedDecimal) -> ContractResult<SignedDecimal> {
 }
 
 fn add(a: SignedDecimal, b: SignedDecimal) -> ContractResult<SignedDecimal> {
-    a.checked_add(b).map_err(|_| ContractError::Overflow("value"))
+    a.checked_add(b)
+        .map_err(|_| ContractError::Overflow("value"))
 }
 
 /// The smallest part of the account that leaves it at or above initial margin if sold at
@@ -172,7 +173,9 @@ fn choose_lot(
             .and_then(|e| e.checked_sub(discount))
             .map_err(|_| ContractError::Overflow("equity"))?;
         let (sizes, amounts) = without(s, taken)?;
-        Ok(left >= s.report_with(s.settlement, &sizes, &amounts)?.initial_margin)
+        Ok(left
+            >= s.report_with(s.settlement, &sizes, &amounts)?
+                .initial_margin)
     };
     // gross[k]: the gross value of the first k ranked parts.
     let mut gross = vec![SignedDecimal::zero()];

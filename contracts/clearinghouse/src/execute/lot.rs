@@ -6,8 +6,7 @@
 //! account's cash and leaves the lot), and a take is priced on exactly what moves.
 
 use cosmwasm_std::{
-    to_json_binary, Addr, Decimal, Deps, DepsMut, Env, Int128, MessageInfo, Response,
-    SignedDecimal,
+    to_json_binary, Addr, Decimal, Deps, DepsMut, Env, Int128, MessageInfo, Response, SignedDecimal,
 };
 
 use ballast_types::clearinghouse::{AccountMode, FillTerms, MarketConfig};
@@ -75,7 +74,9 @@ pub fn reconcile(s: &Snapshot, lot: &mut Lot) -> Vec<Option<Part>> {
     }
     for c in lot.collateral.iter_mut() {
         let part = s.holdings.iter().position(|(id, _)| *id == c.collateral);
-        c.amount = part.map(|j| c.amount.min(s.holdings[j].1)).unwrap_or_default();
+        c.amount = part
+            .map(|j| c.amount.min(s.holdings[j].1))
+            .unwrap_or_default();
         parts.push(part.map(|j| Part::Collateral(j, c.amount)));
     }
     parts
@@ -221,9 +222,7 @@ pub fn auction_fill(
                 let lot_size = s.held[i].market.lot_size;
                 Part::Position(i, in_lots(lot_size, size, frac, false)?)
             }
-            Part::Collateral(j, amount) if !all => {
-                Part::Collateral(j, amount.mul_floor(fraction))
-            }
+            Part::Collateral(j, amount) if !all => Part::Collateral(j, amount.mul_floor(fraction)),
             whole => whole,
         };
         let v = part_value(&s, &take)?;
@@ -359,7 +358,16 @@ fn deleverage_fill(
         .map_err(|_| ContractError::Overflow("payment"))?;
     let cash = s.cash_of(i).ok_or(ContractError::Overflow("market"))?;
     let from = (&lot.owner.clone(), lot.sub_id);
-    move_position(&mut deps, &s.config, &market, &h.market, cash, from, (to, to_sub), take)?;
+    move_position(
+        &mut deps,
+        &s.config,
+        &market,
+        &h.market,
+        cash,
+        from,
+        (to, to_sub),
+        take,
+    )?;
     let lot_position = &mut lot.positions[k];
     lot_position.size = lot_position
         .size
@@ -452,7 +460,14 @@ pub fn move_position(
         size: left,
         ..old.clone()
     });
-    ledger::save_position(deps.storage, from, from_sub, market, Some(&old), new.as_ref())?;
+    ledger::save_position(
+        deps.storage,
+        from,
+        from_sub,
+        market,
+        Some(&old),
+        new.as_ref(),
+    )?;
     let theirs = POSITIONS.may_load(deps.storage, (to, to_sub, market))?;
     if theirs.is_none() {
         ensure_room_for(deps.storage, to, to_sub)?;
@@ -465,6 +480,13 @@ pub fn move_position(
         funding_index: cumulative,
         ..q
     });
-    ledger::save_position(deps.storage, to, to_sub, market, theirs.as_ref(), moved.as_ref())?;
+    ledger::save_position(
+        deps.storage,
+        to,
+        to_sub,
+        market,
+        theirs.as_ref(),
+        moved.as_ref(),
+    )?;
     Ok(())
 }
