@@ -3,6 +3,7 @@
 //! and that nothing changed.
 
 mod admin;
+mod adversarial;
 mod backstop;
 mod cash;
 mod crash;

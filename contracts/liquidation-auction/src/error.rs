@@ -29,9 +29,6 @@ pub enum ContractError {
     #[error("fraction must lie in (0, 1], got {fraction}")]
     BadFraction { fraction: String },
 
-    #[error("price {price} is above the bid's max_price {max_price}")]
-    AboveMaxPrice { price: String, max_price: String },
-
     #[error("lot {lot} is past its tail or under the cusp: it must be restarted with Redo")]
     NeedsRedo { lot: u64 },
 

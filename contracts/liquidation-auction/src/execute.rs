@@ -1,8 +1,8 @@
 //! Starting lots (clearinghouse), bids, redos, the curve (owner).
 
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, Decimal, Deps, DepsMut, Env, Int128, MessageInfo, Reply, Response,
-    SignedDecimal, SubMsg, SubMsgResult, Uint128, WasmMsg,
+    from_json, to_json_binary, Addr, Decimal, Deps, DepsMut, Env, Int128, MessageInfo, Reply,
+    Response, SignedDecimal, SubMsg, SubMsgResult, Uint128, WasmMsg,
 };
 
 use ballast_types::auction::{BackstopMsg, CurveConfig, LotEvent, LotEventKind};
@@ -180,8 +180,8 @@ pub fn bid_filled(mut deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Res
         .ok_or_else(|| ContractError::Valuation("the fill answered no payment".into()))?;
     let payment: Int128 = from_json(&data)?;
     let mut a = LOTS.load(deps.storage, pending.lot)?;
-    let paid = SignedDecimal::from_atomics(payment, 0)
-        .map_err(|_| ContractError::Overflow("payment"))?;
+    let paid =
+        SignedDecimal::from_atomics(payment, 0).map_err(|_| ContractError::Overflow("payment"))?;
     let kind = LotEventKind::Bid {
         bidder: pending.bidder,
         sub_id: pending.sub_id,

@@ -16,8 +16,9 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use ballast_risk::model::Instrument;
 use ballast_testing::{attribute, Suite, SETTLEMENT};
-use ballast_types::clearinghouse::AccountMode;
+use ballast_types::clearinghouse::{AccountMode, ExecuteMsg, MarketConfig};
 use ballast_types::insurance::{
     QueryMsg as PoolQuery, ReceiveMsg as PoolReceive, TotalsResponse, Tranche,
 };
@@ -27,8 +28,8 @@ use cw_multi_test::Executor;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-static COUNTS: [AtomicUsize; 11] = [const { AtomicUsize::new(0) }; 11];
-const NAMES: [&str; 11] = [
+static COUNTS: [AtomicUsize; 14] = [const { AtomicUsize::new(0) }; 14];
+const NAMES: [&str; 14] = [
     "trades",
     "withdrawals",
     "liquidations",
@@ -40,6 +41,9 @@ const NAMES: [&str; 11] = [
     "auto-deleveragings",
     "backstop fundings",
     "backstop bids",
+    "off-band fills refused",
+    "expired holders settled",
+    "extreme feeder prices",
 ];
 
 fn count(i: usize) {
@@ -56,7 +60,20 @@ enum Action {
         long: usize,
         lots: u32,
         atom: bool,
+        /// The BTC future instead of a perp (expires two hours in).
+        future: bool,
+        /// Percent off the index the two signers agree on (the band is 10 %).
+        off: i8,
     },
+    /// Anyone cranks the future (settling it after expiry) and the BTC perp.
+    Crank,
+    /// The owner lowers the BTC perp's open-interest cap under the open interest (or
+    /// restores it).
+    OiCap {
+        lower: bool,
+    },
+    /// One feeder pushes an absurd BTC price; the others must keep the price alive.
+    Liar,
     Move {
         btc: i32,
         atom: i32,
@@ -94,12 +111,15 @@ enum Action {
 fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
         1 => (0usize..2, 1u64..20_000).prop_map(|(t, usdc)| Action::Deposit { t, usdc }),
-        3 => (0usize..2, 1u32..40_000, any::<bool>()).prop_map(|(long, lots, atom)| Action::Trade { long, lots, atom }),
+        3 => (0usize..2, 1u32..40_000, any::<bool>(), any::<bool>(), prop_oneof![3 => Just(0i8), 1 => -20i8..=20]).prop_map(|(long, lots, atom, future, off)| Action::Trade { long, lots, atom, future, off }),
+        1 => Just(Action::Crank),
+        1 => any::<bool>().prop_map(|lower| Action::OiCap { lower }),
+        1 => Just(Action::Liar),
         5 => (-30i32..=9, -30i32..=9).prop_map(|(btc, atom)| Action::Move { btc, atom }),
         1 => (1u64..120).prop_map(|minutes| Action::Wait { minutes }),
         1 => (0usize..2, 1u64..30_000).prop_map(|(t, usdc)| Action::Withdraw { t, usdc }),
         4 => (0usize..2).prop_map(|t| Action::Liquidate { t }),
-        5 => (1u8..=4).prop_map(|fraction| Action::Bid { fraction }),
+        5 => (1u8..=5).prop_map(|fraction| Action::Bid { fraction }),
         1 => Just(Action::Redo),
         1 => (0usize..3, any::<bool>(), 1u64..20_000).prop_map(|(t, junior, usdc)| Action::Insure { t, junior, usdc }),
         1 => (0usize..3, any::<bool>()).prop_map(|(t, junior)| Action::RequestWithdraw { t, junior }),
@@ -133,6 +153,18 @@ impl World {
         s.deposit(0, 0, 10_000_000_000, SETTLEMENT).unwrap();
         s.deposit(1, 0, 10_000_000_000, SETTLEMENT).unwrap();
         s.deposit(2, 0, 900_000_000_000, SETTLEMENT).unwrap();
+        let future = MarketConfig {
+            instrument: Instrument::Future {
+                expiry: s.now() + 7_200,
+            },
+            ..ballast_testing::perp_config("BTC", "0.05", "0.03")
+        };
+        let owner = s.owner.clone();
+        let msg = ExecuteMsg::SetMarket {
+            id: "BTC-FUT".into(),
+            config: future,
+        };
+        s.ch_exec(&owner, &msg, &[]).unwrap();
         let usdc_total = usdc(&s);
         World {
             s,
@@ -177,21 +209,30 @@ impl World {
                     .deposit(*t, 0, *usdc as u128 * 1_000_000, SETTLEMENT)
                     .map_err(fail)?;
             }
-            Action::Trade { long, lots, atom } => {
+            Action::Trade {
+                long,
+                lots,
+                atom,
+                future,
+                off,
+            } => {
                 self.nonce += 1;
+                let k = 1.0 + *off as f64 / 100.0;
                 let (market, price, size) = if *atom {
                     (
                         "ATOM-PERP",
-                        format!("{:.1}", self.atom),
+                        format!("{:.1}", self.atom * k),
                         format!("{:.3}", *lots as f64 / 20.0),
                     )
                 } else {
                     (
-                        "BTC-PERP",
-                        format!("{:.1}", self.btc),
+                        if *future { "BTC-FUT" } else { "BTC-PERP" },
+                        format!("{:.1}", self.btc * k),
                         format!("{:.3}", *lots as f64 / 20_000.0),
                     )
                 };
+                let oi = |s: &Suite| s.market(market).open_interest;
+                let (oi_before, cap) = (oi(&self.s), self.s.market(market).config.oi_cap);
                 let (buyer, seller) = (*long, 1 - *long);
                 let s = &mut self.s;
                 let maker = s.signed(
@@ -202,8 +243,29 @@ impl World {
                     buyer,
                     s.order(buyer, 0, market, Buy, &size, &price, self.nonce),
                 );
-                if s.settle(maker, taker, &size, &price).is_ok() {
+                let r = s.settle(maker, taker, &size, &price);
+                if let Err(e) = &r {
+                    if matches!(
+                        e.downcast_ref::<ballast_clearinghouse::error::ContractError>(),
+                        Some(ballast_clearinghouse::error::ContractError::OutsideBand { .. })
+                    ) {
+                        count(11);
+                    }
+                }
+                if r.is_ok() {
                     count(0);
+                    // I17: every fill lies inside its market's band (10 % of the index;
+                    // the printed price rounds to 0.1).
+                    prop_assert!(
+                        off.unsigned_abs() <= 10,
+                        "I17: filled {off} % off the index"
+                    );
+                    // I13: a cap refuses only what raises open interest.
+                    let after = oi(&self.s);
+                    prop_assert!(
+                        after <= cap || after <= oi_before,
+                        "I13: OI {after} over {cap}"
+                    );
                 }
             }
             Action::Move { btc, atom } => {
@@ -238,6 +300,14 @@ impl World {
                         "I4: liquidated a healthy account"
                     );
                     let attr = |k: &str| attribute(&r, k).unwrap_or_default();
+                    if attr("action") == "settle_deficit" {
+                        // An account emptied by expiry: its deficit went down the waterfall
+                        // (I19), no lot, no keeper tip.
+                        prop_assert!(b.equity < SignedDecimal::zero());
+                        prop_assert!(attribute(&r, "keeper_tip").is_none());
+                        count(7);
+                        return self.check();
+                    }
                     let penalty: u128 = attr("penalty").parse().map_err(fail)?;
                     let gross: SignedDecimal = attr("lot_gross").parse().map_err(fail)?;
                     let cap = (gross * SignedDecimal::percent(1))
@@ -255,25 +325,110 @@ impl World {
                 if let Some(&lot) = self.open_lots().first() {
                     let st = self.s.lot_status(lot);
                     if let (Some(price), false) = (st.price, st.needs_redo) {
-                        let f = ["0.25", "0.5", "0.75", "1"][*fraction as usize - 1];
+                        // The fifth is dust: a share of no whole lot, which must move and pay
+                        // nothing.
+                        let f = ["0.25", "0.5", "0.75", "1", "0.0001"][*fraction as usize - 1];
                         let covered = self.s.losses().covered_by_insurance;
+                        let before = self.s.lot(lot);
+                        let bidder_before = self.s.positions(2, 0);
                         if let Ok(r) = self.s.bid(2, 0, lot, f, price) {
                             count(3);
-                            let paid: i128 = attribute(&r, "payment")
-                                .map(|a| a.parse().unwrap_or(0))
-                                .unwrap_or(0);
-                            let share: SignedDecimal = f.parse().map_err(fail)?;
-                            prop_assert!(
-                                SignedDecimal::from_atomics(paid, 0).map_err(fail)?
-                                    <= (price * share).ceil(),
-                                "I6: paid {paid} above max_price share"
+                            let num = |k: &str| -> Result<SignedDecimal, TestCaseError> {
+                                attribute(&r, k)
+                                    .ok_or_else(|| fail(k))?
+                                    .parse::<SignedDecimal>()
+                                    .map_err(fail)
+                            };
+                            let paid = num("payment")?;
+                            let (mark, gross, factor) =
+                                (num("mark_value")?, num("gross_value")?, num("factor")?);
+                            // I18: priced on exactly what moved, rounded against the bidder.
+                            let off = SignedDecimal::one() - factor;
+                            prop_assert_eq!(
+                                paid,
+                                (mark - gross * off).ceil(),
+                                "I18: price of what moved"
                             );
+                            // I6: a whole-lot bid pays no more than max_price.
+                            if f == "1" {
+                                prop_assert!(paid <= price.ceil(), "I6: paid {paid} above {price}");
+                            }
+                            // I18: what left the lot is what the bidder received, and never
+                            // more than the fraction of it.
+                            let after = self.s.lot(lot);
+                            let share: SignedDecimal = f.parse().map_err(fail)?;
+                            for (b, a) in before.positions.iter().zip(&after.positions) {
+                                let moved = b.size - a.size;
+                                prop_assert!(
+                                    moved.abs_diff(SignedDecimal::zero())
+                                        <= (b.size * share).abs_diff(SignedDecimal::zero()).max(
+                                            if f == "1" {
+                                                b.size.abs_diff(SignedDecimal::zero())
+                                            } else {
+                                                cosmwasm_std::Decimal::zero()
+                                            }
+                                        ),
+                                    "I18: moved {moved} of {}",
+                                    b.size
+                                );
+                                let held =
+                                    |ps: &[ballast_types::clearinghouse::PositionResponse]| {
+                                        ps.iter()
+                                            .find(|p| p.market == b.market)
+                                            .map(|p| p.size)
+                                            .unwrap_or_default()
+                                    };
+                                prop_assert_eq!(
+                                    held(&self.s.positions(2, 0)) - held(&bidder_before),
+                                    moved,
+                                    "I18: the bidder received what moved"
+                                );
+                            }
                             if self.s.losses().covered_by_insurance > covered {
                                 count(7);
                             }
                         }
                     }
                 }
+            }
+            Action::Crank => {
+                if let Ok(r) = self.s.crank("BTC-FUT") {
+                    let settled = attribute(&r, "settled").unwrap_or_default();
+                    if !settled.is_empty() && settled != "0" {
+                        count(12);
+                    }
+                }
+                let _ = self.s.crank("BTC-PERP");
+            }
+            Action::OiCap { lower } => {
+                let oi = self.s.market("BTC-PERP").open_interest;
+                let config = MarketConfig {
+                    oi_cap: if *lower {
+                        oi * Decimal::percent(50)
+                    } else {
+                        Decimal::from_ratio(1_000_000u32, 1u32)
+                    },
+                    ..ballast_testing::perp_config("BTC", "0.05", "0.03")
+                };
+                let owner = self.s.owner.clone();
+                let msg = ExecuteMsg::SetMarket {
+                    id: "BTC-PERP".into(),
+                    config,
+                };
+                self.s.ch_exec(&owner, &msg, &[]).map_err(fail)?;
+            }
+            Action::Liar => {
+                // Refused or outvoted; either way the honest feeders' next pushes go
+                // through (a panic there fails the test) and the price stays theirs.
+                self.s.advance(5);
+                let _ = self
+                    .s
+                    .push(0, "BTC", "340282366920938463463.374607431768211455");
+                self.feed();
+                let p = self.s.price("BTC").map_err(fail)?.price;
+                let honest: Decimal = format!("{:.1}", self.btc).parse().map_err(fail)?;
+                prop_assert_eq!(p, honest, "the liar moved the price");
+                count(13);
             }
             Action::Redo => {
                 // Black Thursday: an hour without bids (every run reaches its floor), then a
@@ -555,6 +710,8 @@ fn regression_deleveraging_never_leaves_a_counterparty_insolvent() {
             long: 1,
             lots: 19_370,
             atom: false,
+            future: false,
+            off: 0,
         },
         Move { btc: -30, atom: 0 },
         Liquidate { t: 1 },
@@ -567,6 +724,8 @@ fn regression_deleveraging_never_leaves_a_counterparty_insolvent() {
             long: 0,
             lots: 1,
             atom: false,
+            future: false,
+            off: 0,
         },
         Deleverage,
         Deposit { t: 0, usdc: 1 },
@@ -622,7 +781,7 @@ fn inv_random_waterfall_sequences_keep_i1_to_i7() {
         steps.load(Ordering::Relaxed),
         counts.join(", ")
     );
-    for i in [4, 10] {
+    for i in [4, 10, 11, 12, 13] {
         assert!(
             COUNTS[i].load(Ordering::Relaxed) > 0,
             "no {}: the sequences never reached that path",
@@ -649,6 +808,8 @@ fn regression_backstop_takes_two_opposite_lots() {
             long: 1,
             lots: 26_911,
             atom: false,
+            future: false,
+            off: 0,
         },
         Move { btc: 6, atom: 0 },
         Liquidate { t: 0 },

@@ -287,6 +287,7 @@ pub fn auction_fill(
         .add_attribute("bidder", format!("{to}/{to_sub}"))
         .add_attribute("fraction", fraction.to_string())
         .add_attribute("mark_value", value.to_string())
+        .add_attribute("gross_value", gross.to_string())
         .add_attribute("payment", payment.to_string())
         .set_data(to_json_binary(&payment)?);
     if all {
