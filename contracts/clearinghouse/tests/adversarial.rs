@@ -11,7 +11,7 @@ use ballast_types::clearinghouse::{
 use ballast_types::insurance::Tranche;
 use ballast_types::order::Side::{Buy, Sell};
 use cosmwasm_std::{coin, Decimal, SignedDecimal, Uint128};
-use cw_multi_test::{AppResponse, BankSudo, Executor, SudoMsg};
+use cw_multi_test::{AppResponse, BankSudo, SudoMsg};
 
 use crate::liquidation::attribute;
 use crate::{contract_err, inv_conservation, ledger};

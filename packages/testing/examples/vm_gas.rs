@@ -501,6 +501,20 @@ fn liquidation(wasm: &[u8], n: usize) -> BTreeMap<String, Step> {
         &ExecuteMsg::Liquidate(alice),
         &[],
     );
+    // What was taken: the search for the smallest lot ran when it is partial.
+    let lot = call_query(
+        &mut b.vm,
+        &mock_env(),
+        &to_json_vec(&QueryMsg::Lot(ballast_types::clearinghouse::LotRef { id: 1 })).expect("q"),
+    )
+    .expect("vm")
+    .unwrap();
+    let lot: ballast_types::clearinghouse::LotResponse = from_json(&lot).expect("lot");
+    let taken: SignedDecimal = lot.positions.iter().map(|p| p.size).sum();
+    println!(
+        "liquidation of {n} positions of 0.01 BTC: the lot takes {taken} BTC in {} markets",
+        lot.positions.len()
+    );
     b.gas.remove("setup");
     b.gas.remove("instantiate");
     b.gas

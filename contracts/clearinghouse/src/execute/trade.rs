@@ -338,7 +338,7 @@ pub fn settle_match(
             order.sub_id,
             id,
             &market,
-            &cash,
+            cash,
         )?;
         let old = POSITIONS.may_load(deps.storage, (owner, order.sub_id, id))?;
         let signed_q = if order.side == Side::Buy { q } else { -q };
