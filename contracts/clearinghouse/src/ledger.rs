@@ -73,9 +73,11 @@ pub fn market_cash(
 /// The oracle price of the market's underlying now (whole settlement units per unit).
 pub fn index_price(deps: Deps, config: &Config, m: &MarketConfig) -> ContractResult<Decimal> {
     let asset = UNDERLYINGS.load(deps.storage, &m.underlying)?.oracle_asset;
-    Ok(Quotes::fetch(deps, &config.oracle, std::slice::from_ref(&asset))?
-        .get(&asset)?
-        .price)
+    Ok(
+        Quotes::fetch(deps, &config.oracle, std::slice::from_ref(&asset))?
+            .get(&asset)?
+            .price,
+    )
 }
 
 /// `market_cash` at the current index, then saved: accrued funding, or the settlement

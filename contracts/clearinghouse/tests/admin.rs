@@ -264,3 +264,60 @@ fn bad_44_migrate_only_from_this_contract_at_an_older_or_equal_version() {
     ));
     assert!(!migrate_allowed("crates.io:ballast-oracle", "0.1.0"));
 }
+
+/// The views contract answers from the clearinghouse's storage (pages included, through
+/// `RawRange`), and a read it cannot make fails the query instead of answering empty.
+#[test]
+fn views_read_the_clearinghouse_and_fail_loudly() {
+    use ballast_types::views::{ConfigResponse, InstantiateMsg, QueryMsg as Views};
+    use cw_multi_test::ContractWrapper;
+    let mut s = Suite::full();
+    let owner = s.owner.clone();
+    for i in 0..35 {
+        let msg = ExecuteMsg::SetMarket {
+            id: format!("M{i:02}"),
+            config: perp("BTC"),
+        };
+        s.ch_exec(&owner, &msg, &[]).unwrap();
+    }
+    // 37 markets: a page of 30, then the rest after the last id.
+    let first = markets(&s, Some(30));
+    assert_eq!(first.len(), 30);
+    let rest: Vec<NamedMarket> = s
+        .views_query(&Views::Markets(Page {
+            start_after: Some(first[29].id.clone()),
+            limit: Some(30),
+        }))
+        .unwrap();
+    assert_eq!(rest.len(), 7);
+    let config: ConfigResponse = s.views_query(&Views::Config(Empty {})).unwrap();
+    assert_eq!(config.clearinghouse, s.ch().clearinghouse.to_string());
+    // Pointed at a contract that has no `RawRange` (the oracle): an error, not `[]`.
+    let code = s.app.store_code(Box::new(ContractWrapper::new(
+        ballast_views::contract::execute,
+        ballast_views::contract::instantiate,
+        ballast_views::contract::query,
+    )));
+    let oracle = s.oracle.to_string();
+    let wrong = s
+        .app
+        .instantiate_contract(
+            code,
+            owner,
+            &InstantiateMsg {
+                clearinghouse: oracle,
+            },
+            &[],
+            "views",
+            None,
+        )
+        .unwrap();
+    let r: cosmwasm_std::StdResult<Vec<NamedMarket>> = s.app.wrap().query_wasm_smart(
+        &wrong,
+        &Views::Markets(Page {
+            start_after: None,
+            limit: None,
+        }),
+    );
+    assert!(r.is_err(), "{r:?}");
+}

@@ -406,7 +406,7 @@ fn measure(wasm: &[u8]) -> BTreeMap<String, Step> {
         &[],
     );
     let mut gas = b.gas;
-    for n in [8, MAX_POSITIONS] {
+    for n in [8, 16, MAX_POSITIONS] {
         gas.extend(liquidation(wasm, n));
     }
     gas
@@ -505,7 +505,10 @@ fn liquidation(wasm: &[u8], n: usize) -> BTreeMap<String, Step> {
     let lot = call_query(
         &mut b.vm,
         &mock_env(),
-        &to_json_vec(&QueryMsg::Lot(ballast_types::clearinghouse::LotRef { id: 1 })).expect("q"),
+        &to_json_vec(&QueryMsg::Lot(ballast_types::clearinghouse::LotRef {
+            id: 1,
+        }))
+        .expect("q"),
     )
     .expect("vm")
     .unwrap();
