@@ -256,3 +256,34 @@ fn a_backstop_that_does_not_take_the_lot_leaves_it_to_the_redo() {
     assert_eq!(s.lot_status(1).redos, 3);
     s.assert_conservation();
 }
+
+/// Issue 10 item 13: no auction message takes a payment (bids pay through the
+/// clearinghouse's ledger); coins attached to one are refused, not kept off the books.
+#[test]
+fn adv_13_auction_refuses_attached_funds() {
+    use ballast_types::auction::ExecuteMsg;
+    use cw_multi_test::Executor;
+    let (mut s, _) = lot_open();
+    let carol = s.traders[CAROL].clone();
+    let auction = s.waterfall().auction.clone();
+    let before = (s.all_accounts(), s.lot_status(1));
+    for msg in [
+        ExecuteMsg::Bid {
+            lot: 1,
+            sub_id: 0,
+            fraction: Decimal::one(),
+            max_price: any_price(),
+        },
+        ExecuteMsg::Redo { lot: 1 },
+    ] {
+        let paid = [cosmwasm_std::coin(1_000, ballast_testing::SETTLEMENT)];
+        let r = s
+            .app
+            .execute_contract(carol.clone(), auction.clone(), &msg, &paid);
+        assert!(
+            matches!(contract_err(r), ContractError::Payment(_)),
+            "{msg:?}"
+        );
+    }
+    assert_eq!((s.all_accounts(), s.lot_status(1)), before);
+}
