@@ -1,7 +1,8 @@
 //! Portfolio-margin evaluations per second for accounts of 1, 10 and 50 positions over
 //! three underlyings (a mix of perps, futures and options), one core.
 //!
-//! `cargo run --release -p ballast-risk --example throughput` prints the figures and writes
+//! `cargo run --profile bench -p ballast-risk --example throughput` (opt-level 3, the build
+//! keepers and native tools use) prints the figures and writes
 //! `bench/risk.json`: `{"evals_per_sec": {"1": …, "10": …, "50": …}}`.
 
 mod common;

@@ -114,9 +114,8 @@ pub fn lot_value(s: &Snapshot, lot: &Lot) -> ContractResult<LotValue> {
 /// The lot as the account holds it now and its value (for queries).
 pub fn lot_now(deps: Deps, env: &Env, lot: &mut Lot) -> ContractResult<LotValue> {
     let s = Snapshot::load(deps, env, &lot.owner, lot.sub_id, None)?;
-    let value = lot_value(&s, lot)?;
     reconcile(&s, lot);
-    Ok(value)
+    lot_value(&s, lot)
 }
 
 fn ensure_auction(config: &Config, sender: &Addr) -> ContractResult<LiquidationConfig> {
@@ -185,9 +184,11 @@ pub fn auction_fill(
             );
         }
     };
-    if factor > Decimal::one() + Decimal::one() {
-        return Err(ContractError::BadFraction {
-            fraction: factor.to_string(),
+    // The auction's curves run from buf ≤ 2 down to a cusp > 0.
+    if factor.is_zero() || factor > Decimal::percent(200) {
+        return Err(ContractError::InvalidConfig {
+            what: "auction factor".into(),
+            reason: format!("{factor} is outside (0, 2]"),
         });
     }
     // (1 − factor): the discount on gross value; negative above the mark.

@@ -1,151 +1,33 @@
-//! Random sequences through the whole loss waterfall — deposits, signed trades, price moves
-//! (crashes of up to 30 % in one update), waits, withdrawals, liquidations, bids, an hour
-//! without bids then redos,
-//! insurance deposits, withdrawal requests, auto-deleveraging and the insurance pool as
-//! backstop bidder at the floor (configured and funded from the junior tranche at a random
-//! step, so redos after it hand lots to the pool) — with invariants I1–I7 of
-//! ../shared/RELIABILITY.md checked after every step:
-//! I1 conservation (clearinghouse ledger, insurance pool, auction holds nothing, every uusdc
-//! on the chain), I2 no withdrawal below IM, I3 MM ≤ IM, I4 liquidation only below MM with
-//! the penalty within its cap, I5 bad debt explicit (pool covers = clearinghouse's covered;
-//! every emptied negative balance is recorded), I6 the auction factor never rises between
-//! redos nor falls under the floor and no bid pays above its max_price, I7 shares × price ≤
-//! NAV. `BALLAST_WATERFALL_SEQUENCES` sets the number of sequences (default 2,000); the
-//! test prints how many sequences, steps and actions of each kind ran.
+//! The world the random sequences act on, and what each action does.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ballast_risk::model::Instrument;
 use ballast_testing::{attribute, Suite, SETTLEMENT};
 use ballast_types::clearinghouse::{AccountMode, ExecuteMsg, MarketConfig};
-use ballast_types::insurance::{
-    QueryMsg as PoolQuery, ReceiveMsg as PoolReceive, TotalsResponse, Tranche,
-};
+use ballast_types::insurance::{ReceiveMsg as PoolReceive, Tranche};
 use ballast_types::order::Side::{Buy, Sell};
 use cosmwasm_std::{to_json_binary, Decimal, SignedDecimal, Uint128};
 use cw_multi_test::Executor;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 
-static COUNTS: [AtomicUsize; 14] = [const { AtomicUsize::new(0) }; 14];
-const NAMES: [&str; 14] = [
-    "trades",
-    "withdrawals",
-    "liquidations",
-    "bids",
-    "redos",
-    "insurance deposits",
-    "withdrawal requests",
-    "deficits covered",
-    "auto-deleveragings",
-    "backstop fundings",
-    "backstop bids",
-    "off-band fills refused",
-    "expired holders settled",
-    "extreme feeder prices",
-];
+use crate::check::usdc;
+use crate::{count, fail, Action};
 
-fn count(i: usize) {
-    COUNTS[i].fetch_add(1, Ordering::Relaxed);
-}
-
-#[derive(Clone, Debug)]
-enum Action {
-    Deposit {
-        t: usize,
-        usdc: u64,
-    },
-    Trade {
-        long: usize,
-        lots: u32,
-        atom: bool,
-        /// The BTC future instead of a perp (expires two hours in).
-        future: bool,
-        /// Percent off the index the two signers agree on (the band is 10 %).
-        off: i8,
-    },
-    /// Anyone cranks the future (settling it after expiry) and the BTC perp.
-    Crank,
-    /// The owner lowers the BTC perp's open-interest cap under the open interest (or
-    /// restores it).
-    OiCap {
-        lower: bool,
-    },
-    /// One feeder pushes an absurd BTC price; the others must keep the price alive.
-    Liar,
-    Move {
-        btc: i32,
-        atom: i32,
-    },
-    Wait {
-        minutes: u64,
-    },
-    Withdraw {
-        t: usize,
-        usdc: u64,
-    },
-    Liquidate {
-        t: usize,
-    },
-    Bid {
-        fraction: u8,
-    },
-    Redo,
-    Insure {
-        t: usize,
-        junior: bool,
-        usdc: u64,
-    },
-    RequestWithdraw {
-        t: usize,
-        junior: bool,
-    },
-    Deleverage,
-    /// The owner makes the pool the backstop (first time) and funds it from junior coin.
-    Backstop {
-        usdc: u64,
-    },
-}
-
-fn action() -> impl Strategy<Value = Action> {
-    prop_oneof![
-        1 => (0usize..2, 1u64..20_000).prop_map(|(t, usdc)| Action::Deposit { t, usdc }),
-        3 => (0usize..2, 1u32..40_000, any::<bool>(), any::<bool>(), prop_oneof![3 => Just(0i8), 1 => -20i8..=20]).prop_map(|(long, lots, atom, future, off)| Action::Trade { long, lots, atom, future, off }),
-        1 => Just(Action::Crank),
-        1 => any::<bool>().prop_map(|lower| Action::OiCap { lower }),
-        1 => Just(Action::Liar),
-        5 => (-30i32..=9, -30i32..=9).prop_map(|(btc, atom)| Action::Move { btc, atom }),
-        1 => (1u64..120).prop_map(|minutes| Action::Wait { minutes }),
-        1 => (0usize..2, 1u64..30_000).prop_map(|(t, usdc)| Action::Withdraw { t, usdc }),
-        4 => (0usize..2).prop_map(|t| Action::Liquidate { t }),
-        5 => (1u8..=5).prop_map(|fraction| Action::Bid { fraction }),
-        1 => Just(Action::Redo),
-        1 => (0usize..3, any::<bool>(), 1u64..20_000).prop_map(|(t, junior, usdc)| Action::Insure { t, junior, usdc }),
-        1 => (0usize..3, any::<bool>()).prop_map(|(t, junior)| Action::RequestWithdraw { t, junior }),
-        2 => Just(Action::Deleverage),
-        1 => (1u64..20_000).prop_map(|usdc| Action::Backstop { usdc }),
-    ]
-}
-
-struct World {
-    s: Suite,
-    btc: f64,
-    atom: f64,
-    nonce: u64,
-    usdc_total: u128,
+pub struct World {
+    pub s: Suite,
+    pub btc: f64,
+    pub atom: f64,
+    pub nonce: u64,
+    pub usdc_total: u128,
     /// Per open lot: the last factor seen and the redo count it was seen at.
-    factors: BTreeMap<u64, (Decimal, u32)>,
+    pub factors: BTreeMap<u64, (Decimal, u32)>,
     /// The pool's trader index once it is the backstop.
-    backstop: Option<usize>,
-}
-
-fn fail(e: impl std::fmt::Debug) -> TestCaseError {
-    TestCaseError::fail(format!("{e:?}"))
+    pub backstop: Option<usize>,
 }
 
 impl World {
-    fn new() -> World {
+    pub fn new() -> World {
         let mut s = Suite::with_liquidation();
         s.create_account(0, 0, AccountMode::Cross).unwrap();
         s.create_account(1, 0, AccountMode::Portfolio).unwrap();
@@ -179,7 +61,7 @@ impl World {
 
     /// [`World::new`] with the pool as backstop from the start: Carol's 50,000 USDC in the
     /// junior tranche, 30,000 of it in the pool's clearinghouse account.
-    fn backstopped() -> World {
+    pub fn backstopped() -> World {
         let mut w = World::new();
         w.s.insure(2, Tranche::Junior, 50_000_000_000).unwrap();
         w.backstop = Some(w.s.with_backstop(30_000_000_000));
@@ -187,7 +69,7 @@ impl World {
         w
     }
 
-    fn feed(&mut self) {
+    pub fn feed(&mut self) {
         let (b, a) = (format!("{:.1}", self.btc), format!("{:.4}", self.atom));
         let st = format!("{:.4}", self.atom * 1.2);
         self.s.feed(&[
@@ -197,12 +79,12 @@ impl World {
         ]);
     }
 
-    fn open_lots(&self) -> Vec<u64> {
+    pub fn open_lots(&self) -> Vec<u64> {
         let n = self.s.losses().liquidations;
         (1..=n).filter(|l| self.s.lot(*l).open).collect()
     }
 
-    fn step(&mut self, a: &Action) -> Result<(), TestCaseError> {
+    pub fn step(&mut self, a: &Action) -> Result<(), TestCaseError> {
         match a {
             Action::Deposit { t, usdc } => {
                 self.s
@@ -579,256 +461,4 @@ impl World {
         }
         self.check()
     }
-
-    fn check(&mut self) -> Result<(), TestCaseError> {
-        let s = &self.s;
-        // I1: ledgers equal tokens; the auction holds nothing; no uusdc appears or vanishes.
-        s.assert_conservation();
-        let pool = s.waterfall().insurance.clone();
-        let liquid: Uint128 = s
-            .app
-            .wrap()
-            .query_wasm_smart(&pool, &PoolQuery::Assets {})
-            .map_err(fail)?;
-        prop_assert_eq!(
-            s.balance(&pool, SETTLEMENT),
-            liquid.u128(),
-            "I1: pool tokens vs liquid assets"
-        );
-        // With a backstop account holding positions the NAV needs fresh prices; when the
-        // oracle is stale the pool refuses to value (and so to price deposits), checked here.
-        let tranches: Vec<ballast_types::insurance::TrancheResponse> = match s
-            .app
-            .wrap()
-            .query_wasm_smart(&pool, &PoolQuery::Tranches {})
-        {
-            Ok(t) => t,
-            Err(e) if self.backstop.is_some() => {
-                prop_assert!(format!("{e}").contains("cannot be valued"), "{e}");
-                vec![]
-            }
-            Err(e) => return Err(fail(e)),
-        };
-        if !tranches.is_empty() {
-            // NAV = liquid assets + the backstop account's equity: the junior tranche's debt
-            // to the senior one moves value between them, never creates it.
-            let b: ballast_types::insurance::BackstopResponse = s
-                .app
-                .wrap()
-                .query_wasm_smart(&pool, &PoolQuery::Backstop {})
-                .map_err(fail)?;
-            let nav: u128 = tranches.iter().map(|t| t.assets.u128()).sum();
-            let coin: u128 = tranches.iter().map(|t| t.liquid.u128()).sum();
-            prop_assert_eq!(coin, liquid.u128());
-            prop_assert_eq!(nav, coin + b.equity.u128(), "I1: NAV = liquid + equity");
-            prop_assert!(b.junior_debt.is_zero() || tranches[0].liquid.is_zero());
-        }
-        prop_assert_eq!(s.balance(&s.waterfall().auction, SETTLEMENT), 0);
-        prop_assert_eq!(usdc(s), self.usdc_total, "I1: uusdc created or destroyed");
-        // I7: shares × price never exceed the NAV (rounding against depositors).
-        for t in &tranches {
-            let claimed = t
-                .share_price
-                .checked_mul(Decimal::from_ratio(t.supply, 1u128))
-                .map_err(fail)?;
-            prop_assert!(claimed.to_uint_floor() <= t.assets, "I7: {t:?}");
-        }
-        // I5: the pool paid exactly what the clearinghouse counts as covered.
-        let losses = s.losses();
-        let pool_totals: TotalsResponse = s
-            .app
-            .wrap()
-            .query_wasm_smart(&pool, &PoolQuery::Totals {})
-            .map_err(fail)?;
-        prop_assert_eq!(pool_totals.covered_total, losses.covered_by_insurance, "I5");
-        let mut outstanding = 0u128;
-        for t in 0..3 {
-            let a = s.account(t, 0).map_err(fail)?;
-            if a.settlement.is_negative()
-                && a.positions.is_empty()
-                && a.collateral.is_empty()
-                && a.lot.is_none()
-            {
-                outstanding += a.settlement.unsigned_abs().u128();
-            }
-            // Positions are whole lots (0.001) whatever liquidation, bids and deleveraging
-            // did, so an order can always close them.
-            let lot = SignedDecimal::permille(1);
-            for p in &a.positions {
-                prop_assert_eq!((p.size / lot).floor() * lot, p.size, "whole lots: {:?}", p);
-            }
-            // I3.
-            if let Ok(r) = s.margin(t, 0) {
-                prop_assert!(r.maintenance_margin <= r.initial_margin, "I3");
-            }
-        }
-        prop_assert!(
-            outstanding <= losses.bad_debt.u128(),
-            "I5: unrecorded shortfall {outstanding} > {}",
-            losses.bad_debt
-        );
-        // I6: per lot the factor only falls between redos and never under the floor.
-        for lot in self.open_lots() {
-            let st = s.lot_status(lot);
-            prop_assert!(st.factor >= Decimal::percent(80), "I6: under the floor");
-            if let Some(&(last, redos)) = self.factors.get(&lot) {
-                if redos == st.redos {
-                    prop_assert!(st.factor <= last, "I6: price rose without a redo");
-                }
-            }
-            self.factors.insert(lot, (st.factor, st.redos));
-        }
-        Ok(())
-    }
-}
-
-fn usdc(s: &Suite) -> u128 {
-    let w = s.waterfall();
-    let mut holders = s.traders.clone();
-    holders.extend([
-        s.ch().clearinghouse.clone(),
-        w.insurance.clone(),
-        w.auction.clone(),
-        w.keeper.clone(),
-    ]);
-    // The pool is among the traders once it is the backstop: count it once.
-    holders.sort();
-    holders.dedup();
-    holders.iter().map(|a| s.balance(a, SETTLEMENT)).sum()
-}
-
-/// Found by the random sequences: Alice, short and profitable but having withdrawn almost
-/// all her margin, was charged a premium larger than her equity when Bob's bankrupt long
-/// was deleveraged against her, leaving an unrecorded negative balance. Premiums are now
-/// capped by the counterparty's profit on what it closes and by its equity.
-#[test]
-fn regression_deleveraging_never_leaves_a_counterparty_insolvent() {
-    use Action::*;
-    let mut w = World::new();
-    for a in [
-        Trade {
-            long: 1,
-            lots: 19_370,
-            atom: false,
-            future: false,
-            off: 0,
-        },
-        Move { btc: -30, atom: 0 },
-        Liquidate { t: 1 },
-        Withdraw { t: 0, usdc: 19_553 },
-        RequestWithdraw {
-            t: 0,
-            junior: false,
-        },
-        Trade {
-            long: 0,
-            lots: 1,
-            atom: false,
-            future: false,
-            off: 0,
-        },
-        Deleverage,
-        Deposit { t: 0, usdc: 1 },
-    ] {
-        w.step(&a).unwrap();
-    }
-    let losses = w.s.losses();
-    assert!(losses.deleveraged > 0, "the lot was deleveraged");
-    let alice = w.s.margin(0, 0).unwrap();
-    assert!(alice.equity >= SignedDecimal::zero(), "{alice:?}");
-    println!(
-        "regression: socialized {} uusdc, bad debt recorded {} uusdc, alice's equity {}",
-        losses.socialized, losses.bad_debt, alice.equity
-    );
-}
-
-#[test]
-fn inv_random_waterfall_sequences_keep_i1_to_i7() {
-    let cases = std::env::var("BALLAST_WATERFALL_SEQUENCES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2_000);
-    let steps = AtomicUsize::new(0);
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
-    runner
-        .run(
-            &(any::<bool>(), proptest::collection::vec(action(), 8..30)),
-            |(backstopped, actions)| {
-                let mut w = if backstopped {
-                    World::backstopped()
-                } else {
-                    World::new()
-                };
-                for a in &actions {
-                    w.step(a)?;
-                    steps.fetch_add(1, Ordering::Relaxed);
-                }
-                Ok(())
-            },
-        )
-        .unwrap();
-    let counts: Vec<String> = NAMES
-        .iter()
-        .zip(COUNTS.iter())
-        .map(|(n, c)| format!("{n}: {}", c.load(Ordering::Relaxed)))
-        .collect();
-    println!(
-        "waterfall sequences: {cases}, steps: {}, {}",
-        steps.load(Ordering::Relaxed),
-        counts.join(", ")
-    );
-    for i in [4, 10, 11, 12, 13] {
-        assert!(
-            COUNTS[i].load(Ordering::Relaxed) > 0,
-            "no {}: the sequences never reached that path",
-            NAMES[i]
-        );
-    }
-    for i in [0, 2, 3, 5] {
-        assert!(
-            COUNTS[i].load(Ordering::Relaxed) > cases as usize / 40,
-            "too few {} for the sequences to test anything",
-            NAMES[i]
-        );
-    }
-}
-
-/// Found by the random sequences: the backstop took two opposite lots in one round of redos,
-/// so its position netted to zero — the test had assumed it must hold something.
-#[test]
-fn regression_backstop_takes_two_opposite_lots() {
-    use Action::*;
-    let mut w = World::backstopped();
-    for a in [
-        Trade {
-            long: 1,
-            lots: 26_911,
-            atom: false,
-            future: false,
-            off: 0,
-        },
-        Move { btc: 6, atom: 0 },
-        Liquidate { t: 0 },
-        Deposit { t: 0, usdc: 1 },
-        Deposit { t: 0, usdc: 1 },
-        Move { btc: -13, atom: 0 },
-        Liquidate { t: 1 },
-        Redo,
-    ] {
-        w.step(&a).unwrap();
-    }
-    let pool = w.backstop.unwrap();
-    let lots = w.s.losses().liquidations;
-    assert_eq!(lots, 2);
-    for lot in 1..=lots {
-        assert!(!w.s.lot(lot).open, "lot {lot} taken");
-    }
-    assert!(
-        w.s.positions(pool, 0).is_empty(),
-        "a long and a short lot net out"
-    );
 }
