@@ -98,7 +98,7 @@ pub enum ContractError {
         available: Int128,
     },
 
-    #[error("account ({owner}, {sub_id}) would fall below initial margin: equity {equity}, required {required}")]
+    #[error("account ({owner}, {sub_id}) would fall below initial margin: equity {equity}, required {required} (whole settlement units)")]
     BelowInitialMargin {
         owner: String,
         sub_id: u32,
@@ -186,7 +186,7 @@ pub enum ContractError {
     #[error("liquidation is not configured")]
     LiquidationNotConfigured {},
 
-    #[error("account is healthy: equity {equity} is not below maintenance margin {maintenance}")]
+    #[error("account is healthy: equity {equity} is not below maintenance margin {maintenance} (whole settlement units)")]
     Healthy { equity: String, maintenance: String },
 
     #[error("nothing to liquidate: the account holds no positions or collateral")]

@@ -1,7 +1,9 @@
 //! Ballast clearinghouse: the ledger. Owner-listed underlyings, collateral and markets;
-//! accounts `(owner, sub_id)` in isolated, cross or portfolio mode; deposits of native and
-//! cw20 collateral; withdrawals that must leave the account at or above initial margin as
-//! computed by `ballast-risk` from fresh oracle data. Trading, funding and expiry follow.
+//! accounts `(owner, sub_id)` in isolated, cross or portfolio mode; native and cw20
+//! collateral in and out (withdrawals margin-checked); signed-order settlement inside a
+//! price band; perp funding and expiry; margin reports on one snapshot of the account
+//! (`margin`); liquidation, the auction's takes and deficits (`execute::liquidate`,
+//! `execute::lot`, `execute::deficit`). Read-only lists live in the views contract.
 
 pub mod contract;
 pub mod error;

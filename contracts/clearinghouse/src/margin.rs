@@ -42,6 +42,14 @@ pub fn unsigned_units(amount: Uint128) -> ContractResult<SignedDecimal> {
     units(Int128::try_from(amount).map_err(|_| ContractError::Overflow("amount"))?)
 }
 
+/// A report figure (settlement base units) in whole settlement units for people: rounded
+/// down to the base unit, e.g. `12345.678901` USDC.
+pub fn whole(x: SignedDecimal, settlement_decimals: u8) -> String {
+    SignedDecimal::from_atomics(x.to_int_floor(), settlement_decimals as u32)
+        .map(|w| w.to_string())
+        .unwrap_or_else(|_| x.to_string())
+}
+
 /// 10^settlement_decimals / 10^token_decimals: whole-unit prices to base-unit prices.
 pub fn scale(settlement_decimals: u8, token_decimals: u8) -> SignedDecimal {
     let pow = |d: u8| 10i128.pow(d.min(MAX_DECIMALS) as u32);
@@ -501,4 +509,17 @@ pub fn account_report(
     sub_id: u32,
 ) -> ContractResult<MarginReport> {
     Snapshot::load(deps, env, owner, sub_id, None)?.report()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_for_people_are_whole_units_rounded_down_to_the_base_unit() {
+        let x: SignedDecimal = "12345678901.5".parse().unwrap();
+        assert_eq!(whole(x, 6), "12345.678901");
+        let y: SignedDecimal = "-1.5".parse().unwrap();
+        assert_eq!(whole(y, 6), "-0.000002");
+    }
 }

@@ -8,7 +8,7 @@ use cosmwasm_std::{
 use ballast_types::clearinghouse::{AccountRef, AssetInfo, CallbackMsg};
 
 use crate::error::{ContractError, ContractResult};
-use crate::margin::account_report;
+use crate::margin::{whole, Snapshot};
 
 pub fn callback(
     deps: DepsMut,
@@ -24,13 +24,15 @@ pub fn callback(
     match msg {
         CallbackMsg::AssertInitialMargin(AccountRef { owner, sub_id }) => {
             let owner = deps.api.addr_validate(&owner)?;
-            let report = account_report(deps.as_ref(), &env, &owner, sub_id)?;
+            let s = Snapshot::load(deps.as_ref(), &env, &owner, sub_id, None)?;
+            let report = s.report()?;
             if report.equity < report.initial_margin {
+                let d = s.config.settlement_decimals;
                 return Err(ContractError::BelowInitialMargin {
                     owner: owner.to_string(),
                     sub_id,
-                    equity: report.equity.to_string(),
-                    required: report.initial_margin.to_string(),
+                    equity: whole(report.equity, d),
+                    required: whole(report.initial_margin, d),
                 });
             }
             Ok(Response::new()

@@ -21,7 +21,7 @@ use crate::error::{ContractError, ContractResult};
 use crate::execute::deficit;
 use crate::execute::lot::{in_lots, lot_value};
 use crate::ledger;
-use crate::margin::{decimal, units, Snapshot};
+use crate::margin::{decimal, units, whole, Snapshot};
 use crate::state::{Config, Lot, CONFIG, FEES, FROZEN, LOSSES, LOTS, LOT_SEQ};
 
 /// Bisection steps for the fraction of the last item taken: 2^-7 < 1 % of it too much.
@@ -257,9 +257,10 @@ pub fn liquidate(
     }
     let report = s.report()?;
     if report.equity >= report.maintenance_margin {
+        let d = config.settlement_decimals;
         return Err(ContractError::Healthy {
-            equity: report.equity.to_string(),
-            maintenance: report.maintenance_margin.to_string(),
+            equity: whole(report.equity, d),
+            maintenance: whole(report.maintenance_margin, d),
         });
     }
     let (parts, gross) = choose_lot(&s, &liq, report.equity)?;
