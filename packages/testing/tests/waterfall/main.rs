@@ -263,3 +263,38 @@ fn regression_backstop_takes_two_opposite_lots() {
         "a long and a short lot net out"
     );
 }
+
+/// Found by the random sequences: after a 30 % crash a long that was not a deleveraging
+/// counterparty was underwater from the move itself, and the check blamed the ADL. Only the
+/// accounts the deleveraging closed against must stay solvent.
+#[test]
+fn regression_only_counterparties_are_held_to_solvency_after_adl() {
+    use Action::*;
+    let mut w = World::new();
+    for a in [
+        Trade {
+            long: 1,
+            lots: 25_131,
+            atom: false,
+            future: false,
+            off: 0,
+        },
+        Move { btc: 7, atom: 0 },
+        Liquidate { t: 0 },
+        Bid { fraction: 4 },
+        Trade {
+            long: 0,
+            lots: 5_430,
+            atom: false,
+            future: false,
+            off: 0,
+        },
+        Move { btc: -22, atom: 0 },
+        Liquidate { t: 1 },
+        Move { btc: -30, atom: 0 },
+        Deleverage,
+    ] {
+        w.step(&a).unwrap();
+    }
+    assert!(w.s.margin(0, 0).unwrap().equity < SignedDecimal::zero());
+}
