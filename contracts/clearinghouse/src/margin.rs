@@ -13,9 +13,9 @@ use ballast_risk::model::{
     MarginMode, MarginReport, Market, Position as RiskPosition, RiskContext, Underlying,
 };
 use cosmwasm_std::{Addr, Decimal, Deps, DepsMut, Env, Int128, Order, SignedDecimal, Uint128};
-use serde::{Deserialize, Serialize};
 
 use ballast_types::clearinghouse::{AccountMode, MarketConfig, UnderlyingConfig};
+use ballast_types::oracle::wire::{Quote, QuotesQuery};
 
 use crate::error::{ContractError, ContractResult};
 use crate::execute::admin::risk_params;
@@ -88,24 +88,6 @@ pub fn engine_market(
     })
 }
 
-/// One asset of the oracle's `Quotes` answer (fields this contract does not read are
-/// ignored).
-#[derive(Deserialize)]
-pub struct Quote {
-    pub asset: String,
-    pub price: Decimal,
-    pub vol: SignedDecimal,
-    pub slow_vol: SignedDecimal,
-    pub beta: SignedDecimal,
-    pub resid_vol: SignedDecimal,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "snake_case")]
-enum OracleQuery<'a> {
-    Quotes { assets: &'a [String] },
-}
-
 /// Prices and volatilities of a set of assets, from one oracle query.
 pub struct Quotes(Vec<Quote>);
 
@@ -116,7 +98,7 @@ impl Quotes {
         }
         let q = deps
             .querier
-            .query_wasm_smart(oracle, &OracleQuery::Quotes { assets })
+            .query_wasm_smart(oracle, &QuotesQuery::Quotes { assets })
             .map_err(|e| ContractError::Oracle(e.to_string()))?;
         Ok(Quotes(q))
     }

@@ -185,3 +185,50 @@ pub struct LotEvent {
     pub time: u64,
     pub kind: LotEventKind,
 }
+
+/// What other contracts send the auction, serialized on their own (a contract that sends
+/// one variant need not link the serializers of the whole `ExecuteMsg`); JSON equal to the
+/// full message's (tested below).
+pub mod wire {
+    use cosmwasm_std::{SignedDecimal, Uint128};
+    use serde::Serialize;
+
+    /// `ExecuteMsg::StartLot`, sent by the clearinghouse when it liquidates an account.
+    #[derive(Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum StartLot {
+        StartLot {
+            lot: u64,
+            value: SignedDecimal,
+            gross: SignedDecimal,
+            debt: Uint128,
+        },
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use cosmwasm_std::to_json_binary;
+
+        #[test]
+        fn start_lot_has_the_json_of_the_full_message() {
+            let (value, gross) = ("-12.5".parse().unwrap(), "12.5".parse().unwrap());
+            let wire = StartLot::StartLot {
+                lot: 7,
+                value,
+                gross,
+                debt: Uint128::new(3),
+            };
+            let full = crate::auction::ExecuteMsg::StartLot {
+                lot: 7,
+                value,
+                gross,
+                debt: Uint128::new(3),
+            };
+            assert_eq!(
+                to_json_binary(&wire).unwrap(),
+                to_json_binary(&full).unwrap()
+            );
+        }
+    }
+}

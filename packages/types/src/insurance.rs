@@ -363,3 +363,49 @@ pub struct TotalsResponse {
     /// Sum of all revenue distributed.
     pub revenue_total: Uint128,
 }
+
+/// What the clearinghouse sends and asks the pool, serialized on their own (the pool's
+/// whole message enums are not needed there); JSON equal to the full messages' (tested).
+pub mod wire {
+    use cosmwasm_std::Uint128;
+    use serde::Serialize;
+
+    /// `ExecuteMsg::CoverShortfall` and `ExecuteMsg::DistributeRevenue`.
+    #[derive(Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum PoolMsg {
+        CoverShortfall { amount: Uint128 },
+        DistributeRevenue {},
+    }
+
+    /// `QueryMsg::Assets`: what the pool can cover now (a bare `Uint128`).
+    #[derive(Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum PoolQuery {
+        Assets {},
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::insurance::{ExecuteMsg, QueryMsg};
+        use cosmwasm_std::to_json_binary;
+
+        #[test]
+        fn wire_shapes_have_the_json_of_the_full_messages() {
+            let amount = Uint128::new(42);
+            assert_eq!(
+                to_json_binary(&PoolMsg::CoverShortfall { amount }).unwrap(),
+                to_json_binary(&ExecuteMsg::CoverShortfall { amount }).unwrap()
+            );
+            assert_eq!(
+                to_json_binary(&PoolMsg::DistributeRevenue {}).unwrap(),
+                to_json_binary(&ExecuteMsg::DistributeRevenue {}).unwrap()
+            );
+            assert_eq!(
+                to_json_binary(&PoolQuery::Assets {}).unwrap(),
+                to_json_binary(&QueryMsg::Assets {}).unwrap()
+            );
+        }
+    }
+}

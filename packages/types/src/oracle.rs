@@ -159,3 +159,77 @@ pub struct FeederSubmission {
     pub price: Decimal,
     pub publish_time: u64,
 }
+
+/// What other contracts ask the oracle and read of its answers, on their own: the
+/// `Quotes` query and the fields of a `QuoteResponse` a margin report needs (fields it
+/// does not read are ignored, so the oracle may answer more). Tested against the full
+/// message and response.
+pub mod wire {
+    use cosmwasm_std::{Decimal, SignedDecimal};
+    use serde::{Deserialize, Serialize};
+
+    /// `QueryMsg::Quotes`.
+    #[derive(Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum QuotesQuery<'a> {
+        Quotes { assets: &'a [String] },
+    }
+
+    /// One asset of the `Quotes` answer, as a margin report reads it.
+    #[derive(Deserialize)]
+    pub struct Quote {
+        pub asset: String,
+        pub price: Decimal,
+        pub vol: SignedDecimal,
+        pub slow_vol: SignedDecimal,
+        pub beta: SignedDecimal,
+        pub resid_vol: SignedDecimal,
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::oracle::{QueryMsg, QuoteResponse};
+        use cosmwasm_std::{from_json, to_json_binary};
+
+        #[test]
+        fn quotes_wire_matches_the_full_query_and_answer() {
+            let assets = vec!["BTC".to_string(), "ATOM".to_string()];
+            assert_eq!(
+                to_json_binary(&QuotesQuery::Quotes { assets: &assets }).unwrap(),
+                to_json_binary(&QueryMsg::Quotes {
+                    assets: assets.clone()
+                })
+                .unwrap()
+            );
+            let full = QuoteResponse {
+                asset: "BTC".into(),
+                price: "60000".parse().unwrap(),
+                publish_time: 1,
+                vol: SignedDecimal::percent(60),
+                slow_vol: SignedDecimal::percent(50),
+                beta: SignedDecimal::one(),
+                resid_vol: SignedDecimal::percent(10),
+            };
+            let read: Quote = from_json(to_json_binary(&full).unwrap()).unwrap();
+            assert_eq!(
+                (
+                    read.asset,
+                    read.price,
+                    read.vol,
+                    read.slow_vol,
+                    read.beta,
+                    read.resid_vol
+                ),
+                (
+                    full.asset,
+                    full.price,
+                    full.vol,
+                    full.slow_vol,
+                    full.beta,
+                    full.resid_vol
+                )
+            );
+        }
+    }
+}

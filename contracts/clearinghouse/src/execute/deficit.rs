@@ -5,8 +5,8 @@ use cosmwasm_std::{
     to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Deps, DepsMut, Env, Int128, MessageInfo, Order,
     Response, Uint128, WasmMsg,
 };
-use serde::Serialize;
 
+use ballast_types::insurance::wire::{PoolMsg, PoolQuery};
 use ballast_types::liquidation::LiquidationConfig;
 
 use crate::error::{ContractError, ContractResult};
@@ -16,26 +16,11 @@ use crate::ledger;
 use crate::margin::Snapshot;
 use crate::state::{ACCOUNTS, CONFIG, FEES, HOLDINGS, LOSSES, POSITIONS};
 
-/// `{"cover_shortfall": {"amount": …}}` and `{"distribute_revenue": {}}` of the insurance
-/// pool, serialized on their own (the pool's whole message enums are not needed here).
-#[derive(Serialize)]
-#[serde(rename_all = "snake_case")]
-enum InsuranceMsg {
-    CoverShortfall { amount: Uint128 },
-    DistributeRevenue {},
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "snake_case")]
-enum InsuranceQuery {
-    Assets {},
-}
-
 /// What the insurance pool holds (all tranches); nothing when it cannot be asked, so a
 /// broken pool records bad debt instead of blocking the auction.
 pub fn insurance_available(deps: Deps, liq: &LiquidationConfig) -> Uint128 {
     deps.querier
-        .query_wasm_smart(&liq.insurance, &InsuranceQuery::Assets {})
+        .query_wasm_smart(&liq.insurance, &PoolQuery::Assets {})
         .unwrap_or_default()
 }
 
@@ -116,7 +101,7 @@ pub fn cover(
         Some(
             WasmMsg::Execute {
                 contract_addr: liq.insurance.clone(),
-                msg: to_json_binary(&InsuranceMsg::CoverShortfall { amount: covered })?,
+                msg: to_json_binary(&PoolMsg::CoverShortfall { amount: covered })?,
                 funds: vec![],
             }
             .into(),
@@ -199,7 +184,7 @@ pub fn sweep_fees(deps: DepsMut) -> ContractResult<Response> {
     Ok(Response::new()
         .add_message(WasmMsg::Execute {
             contract_addr: liq.insurance,
-            msg: to_json_binary(&InsuranceMsg::DistributeRevenue {})?,
+            msg: to_json_binary(&PoolMsg::DistributeRevenue {})?,
             funds: vec![Coin::new(due, config.settlement_denom)],
         })
         .add_attribute("action", "sweep_fees")

@@ -13,8 +13,8 @@ use cosmwasm_std::{
     to_json_binary, BankMsg, Coin, Decimal, DepsMut, Env, Int128, MessageInfo, Response,
     SignedDecimal, Uint128, WasmMsg,
 };
-use serde::Serialize;
 
+use ballast_types::auction::wire::StartLot;
 use ballast_types::liquidation::{LiquidationConfig, LotCollateral, LotPosition};
 
 use crate::error::{ContractError, ContractResult};
@@ -330,7 +330,7 @@ pub fn liquidate(
     let value = lot_value(&s, &lot)?;
     let start = WasmMsg::Execute {
         contract_addr: liq.auction.clone(),
-        msg: to_json_binary(&AuctionMsg::StartLot {
+        msg: to_json_binary(&StartLot::StartLot {
             lot: id,
             value: value.value,
             gross: value.gross,
@@ -358,17 +358,4 @@ pub fn liquidate(
         });
     }
     Ok(response)
-}
-
-/// `{"start_lot": {…}}` of the auction, serialized on its own (the auction's whole message
-/// enum would bring its curve and ownership serializers into this contract).
-#[derive(Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuctionMsg {
-    StartLot {
-        lot: u64,
-        value: SignedDecimal,
-        gross: SignedDecimal,
-        debt: Uint128,
-    },
 }
