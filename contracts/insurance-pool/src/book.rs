@@ -10,14 +10,13 @@
 //! handler a debt exists only while the junior tranche has no liquid assets, and is at most
 //! the backstop equity.
 
-use cosmwasm_std::{Addr, Deps, Int128, SignedDecimal, StdResult, Storage, Uint128};
-use serde::Deserialize;
+use cosmwasm_std::{Addr, Deps, Int128, StdResult, Storage, Uint128};
 
+use ballast_types::clearinghouse::wire::{ClearinghouseQuery, MarginView};
 use ballast_types::clearinghouse::AccountRef;
 use ballast_types::insurance::Tranche;
 
 use crate::error::{ContractError, ContractResult};
-use crate::execute::backstop::ClearinghouseQuery;
 use crate::math::{settle_debt, Settled};
 use crate::state::{load_tranche, save_tranche, TrancheState, BACKSTOP, CONFIG, JUNIOR_DEBT};
 
@@ -31,19 +30,10 @@ pub struct Book {
     pub equity: Option<Uint128>,
 }
 
-/// The one field of the clearinghouse's margin report (`ballast_risk::model::MarginReport`)
-/// the pool reads. Reading only it keeps the report's other types out of this contract:
-/// parsing the whole report made the pool's wasm 100 KB larger (measured). Unknown fields
-/// are ignored, so the report can grow without breaking the pool.
-#[derive(Deserialize)]
-struct Equity {
-    equity: SignedDecimal,
-}
-
 /// A clearinghouse account's equity at fresh prices (settlement + weighted collateral +
 /// position values), rounded DOWN to a whole base unit; an error when it cannot be valued.
 pub fn account_equity(deps: Deps, clearinghouse: &Addr, account: AccountRef) -> StdResult<Int128> {
-    let report: Equity = deps
+    let report: MarginView = deps
         .querier
         .query_wasm_smart(clearinghouse, &ClearinghouseQuery::Margin(account))?;
     Ok(report.equity.to_int_floor())

@@ -10,56 +10,20 @@
 //! that cannot be valued counts at its debt, as if it fetched nothing.
 
 use cosmwasm_std::{Addr, Deps, Empty, Int128, Uint128};
-use serde::{Deserialize, Serialize};
 
-use ballast_types::clearinghouse::{AccountRef, LotRef};
+use ballast_types::auction::wire::{AuctionQuery, LotStatusView};
+use ballast_types::clearinghouse::wire::{ClearinghouseQuery, ConfigView, LotView};
+use ballast_types::clearinghouse::LotRef;
 use ballast_types::insurance::{KnownDeficitResponse, Tranche};
 use ballast_types::pagination::MAX_LIMIT;
 
 use crate::book::{account_equity, Book};
 use crate::error::ContractResult;
-use crate::execute::backstop::ClearinghouseQuery;
 use crate::math::deficit_parts;
 use crate::state::CONFIG;
 
 /// Open lots counted at most: one page of the auction's `Lots` query.
 pub const MAX_DEFICIT_LOTS: u32 = MAX_LIMIT;
-
-/// The auction's `Lots` query, with the JSON of `ballast_types::auction::QueryMsg::Lots` (a
-/// test compares them; a local enum for the reason given at `ClearinghouseQuery`).
-#[derive(Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuctionQuery {
-    Lots {
-        start_after: Option<u64>,
-        limit: Option<u32>,
-    },
-}
-
-/// The part of the clearinghouse's `ConfigResponse` the pool reads (unknown fields ignored).
-#[derive(Deserialize)]
-struct ConfigView {
-    liquidation: Option<LiquidationView>,
-}
-
-#[derive(Deserialize)]
-struct LiquidationView {
-    auction: String,
-}
-
-/// The part of the auction's `LotStatus` the pool reads.
-#[derive(Deserialize)]
-struct LotStatusView {
-    lot: u64,
-    /// What the account owed when the lot started.
-    debt: Uint128,
-}
-
-/// The part of the clearinghouse's `LotResponse` the pool reads.
-#[derive(Deserialize)]
-struct LotAccountView {
-    account: AccountRef,
-}
 
 /// The sum of the open lots' deficits the pool can see now.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -89,7 +53,7 @@ fn auction(deps: Deps, clearinghouse: &Addr) -> Result<Option<Addr>, ()> {
 /// lot, the proceeds of its partial takes and whatever the lot did not take, so its equity
 /// is exactly what the pool would be asked for if the rest sold at the mark now.
 fn lot_deficit(deps: Deps, clearinghouse: &Addr, lot: u64) -> Option<Uint128> {
-    let l: LotAccountView = deps
+    let l: LotView = deps
         .querier
         .query_wasm_smart(clearinghouse, &ClearinghouseQuery::Lot(LotRef { id: lot }))
         .ok()?;
@@ -185,78 +149,4 @@ pub fn response(book: &Book, deficits: &Deficits) -> ContractResult<KnownDeficit
         unpriced: deficits.unpriced,
         complete: deficits.complete,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use ballast_types::auction::{LotStatus, QueryMsg as AuctionShared};
-    use ballast_types::liquidation::LiquidationConfig;
-    use cosmwasm_std::{from_json, to_json_binary, Decimal, SignedDecimal};
-
-    #[test]
-    fn local_views_match_the_shared_types() {
-        let local = AuctionQuery::Lots {
-            start_after: None,
-            limit: Some(MAX_DEFICIT_LOTS),
-        };
-        let shared = AuctionShared::Lots {
-            start_after: None,
-            limit: Some(MAX_DEFICIT_LOTS),
-        };
-        assert_eq!(
-            to_json_binary(&local).unwrap(),
-            to_json_binary(&shared).unwrap()
-        );
-        let status = LotStatus {
-            lot: 4,
-            started: 1,
-            start_value: SignedDecimal::one(),
-            start_gross: SignedDecimal::one(),
-            debt: Uint128::new(77),
-            remaining: Decimal::one(),
-            factor: Decimal::one(),
-            price: None,
-            needs_redo: false,
-            redos: 0,
-            active: true,
-        };
-        let view: Vec<LotStatusView> = from_json(to_json_binary(&vec![status]).unwrap()).unwrap();
-        assert_eq!((view[0].lot, view[0].debt), (4, Uint128::new(77)));
-        // The clearinghouse's settings: only `liquidation.auction` is read.
-        let liquidation = LiquidationConfig {
-            auction: "auction".into(),
-            insurance: "pool".into(),
-            penalty: Decimal::percent(2),
-            keeper_tip: Uint128::new(1),
-            redo_tip: Uint128::new(1),
-            sizing_discount: Decimal::percent(10),
-            insurance_share: Decimal::percent(50),
-        };
-        let json = format!(
-            r#"{{"oracle":"o","liquidation":{}}}"#,
-            String::from_utf8(to_json_binary(&liquidation).unwrap().to_vec()).unwrap()
-        );
-        let view: ConfigView = from_json(json.as_bytes()).unwrap();
-        assert_eq!(view.liquidation.unwrap().auction, "auction");
-        let none: ConfigView = from_json(br#"{"liquidation":null}"#).unwrap();
-        assert!(none.liquidation.is_none());
-        let lot = ballast_types::clearinghouse::LotResponse {
-            id: 4,
-            account: AccountRef {
-                owner: "trader".into(),
-                sub_id: 2,
-            },
-            positions: vec![],
-            collateral: vec![],
-            debt: Uint128::new(77),
-            open: true,
-            value: None,
-        };
-        let view: LotAccountView = from_json(to_json_binary(&lot).unwrap()).unwrap();
-        assert_eq!(
-            (view.account.owner.as_str(), view.account.sub_id),
-            ("trader", 2)
-        );
-    }
 }

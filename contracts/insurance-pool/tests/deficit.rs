@@ -92,11 +92,13 @@ struct Settings {
     liquidation: LiquidationConfig,
 }
 
-/// The clearinghouse's `LotResponse`, of which the pool reads `account`.
+/// The clearinghouse's `LotResponse`, of which the pool reads `account` (and, as backstop,
+/// `collateral`).
 #[derive(Serialize)]
 struct LotAnswer {
     id: u64,
     account: AccountRef,
+    collateral: Vec<ballast_types::liquidation::LotCollateral>,
     debt: Uint128,
     open: bool,
 }
@@ -162,6 +164,7 @@ fn mock_query(deps: Deps, env: Env, msg: MockQuery) -> StdResult<Binary> {
                 owner: format!("trader{id}"),
                 sub_id: 0,
             },
+            collateral: vec![],
             debt: Uint128::zero(),
             open: true,
         }),

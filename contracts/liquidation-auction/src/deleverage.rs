@@ -18,9 +18,9 @@ use std::collections::BTreeSet;
 use cosmwasm_std::{
     to_json_binary, DepsMut, Empty, Env, Int128, Response, SignedDecimal, Uint128, WasmMsg,
 };
-use serde::Deserialize;
 
 use ballast_types::auction::LotEventKind;
+use ballast_types::clearinghouse::wire::{ConfigView, MarginView};
 use ballast_types::clearinghouse::{
     AccountResponse, ExecuteMsg as ClearinghouseMsg, FillTerms, LotRef, LotResponse,
     QueryMsg as ClearinghouseQuery,
@@ -34,21 +34,6 @@ use crate::state::{ACTIVE, CONFIG, LOTS};
 
 /// Candidates one call may name (each costs two queries of the clearinghouse).
 pub const MAX_CANDIDATES: usize = 10;
-
-/// The parts of the clearinghouse's answers this contract reads (other fields ignored).
-#[derive(Deserialize)]
-struct ClearinghouseConfig {
-    liquidation: Option<Liquidation>,
-}
-#[derive(Deserialize)]
-struct Liquidation {
-    insurance: String,
-}
-#[derive(Deserialize)]
-struct Margin {
-    equity: SignedDecimal,
-    gross_notional: SignedDecimal,
-}
 
 fn overflow(what: &'static str) -> impl Fn(cosmwasm_std::OverflowError) -> ContractError {
     move |_| ContractError::Overflow(what)
@@ -137,8 +122,7 @@ pub fn deleverage(
         });
     }
     let deficit = abs(equity)?;
-    let c: ClearinghouseConfig =
-        querier.query_wasm_smart(&ch, &ClearinghouseQuery::Config(Empty {}))?;
+    let c: ConfigView = querier.query_wasm_smart(&ch, &ClearinghouseQuery::Config(Empty {}))?;
     let insurance = c
         .liquidation
         .ok_or_else(|| ContractError::Valuation("liquidation is not configured".into()))?
@@ -175,7 +159,7 @@ pub fn deleverage(
         let positions: Option<AccountResponse> = querier
             .query_wasm_smart(&ch, &ClearinghouseQuery::Account(c.clone()))
             .ok();
-        let margin: Option<Margin> = querier
+        let margin: Option<MarginView> = querier
             .query_wasm_smart(&ch, &ClearinghouseQuery::Margin(c.clone()))
             .ok();
         match (positions, margin) {

@@ -190,8 +190,38 @@ pub struct LotEvent {
 /// one variant need not link the serializers of the whole `ExecuteMsg`); JSON equal to the
 /// full message's (tested below).
 pub mod wire {
-    use cosmwasm_std::{SignedDecimal, Uint128};
-    use serde::Serialize;
+    use cosmwasm_std::{Decimal, SignedDecimal, Uint128};
+    use serde::{Deserialize, Serialize};
+
+    /// `ExecuteMsg::Bid`, sent by the insurance pool as backstop bidder.
+    #[derive(Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum AuctionMsg {
+        Bid {
+            lot: u64,
+            sub_id: u32,
+            fraction: Decimal,
+            max_price: SignedDecimal,
+        },
+    }
+
+    /// `QueryMsg::Lots`.
+    #[derive(Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum AuctionQuery {
+        Lots {
+            start_after: Option<u64>,
+            limit: Option<u32>,
+        },
+    }
+
+    /// The part of `LotStatus` others read.
+    #[derive(Deserialize)]
+    pub struct LotStatusView {
+        pub lot: u64,
+        /// What the account owed when the lot started.
+        pub debt: Uint128,
+    }
 
     /// `ExecuteMsg::StartLot`, sent by the clearinghouse when it liquidates an account.
     #[derive(Serialize)]
@@ -229,6 +259,56 @@ pub mod wire {
                 to_json_binary(&wire).unwrap(),
                 to_json_binary(&full).unwrap()
             );
+        }
+
+        #[test]
+        fn bid_lots_and_status_match_the_shared_types() {
+            use crate::auction::{ExecuteMsg, LotStatus, QueryMsg};
+            use cosmwasm_std::from_json;
+            let bid = AuctionMsg::Bid {
+                lot: 9,
+                sub_id: 3,
+                fraction: Decimal::one(),
+                max_price: SignedDecimal::MAX,
+            };
+            let shared = ExecuteMsg::Bid {
+                lot: 9,
+                sub_id: 3,
+                fraction: Decimal::one(),
+                max_price: SignedDecimal::MAX,
+            };
+            assert_eq!(
+                to_json_binary(&bid).unwrap(),
+                to_json_binary(&shared).unwrap()
+            );
+            let local = AuctionQuery::Lots {
+                start_after: None,
+                limit: Some(30),
+            };
+            let shared = QueryMsg::Lots {
+                start_after: None,
+                limit: Some(30),
+            };
+            assert_eq!(
+                to_json_binary(&local).unwrap(),
+                to_json_binary(&shared).unwrap()
+            );
+            let status = LotStatus {
+                lot: 4,
+                started: 1,
+                start_value: SignedDecimal::one(),
+                start_gross: SignedDecimal::one(),
+                debt: Uint128::new(77),
+                remaining: Decimal::one(),
+                factor: Decimal::one(),
+                price: None,
+                needs_redo: false,
+                redos: 0,
+                active: true,
+            };
+            let view: Vec<LotStatusView> =
+                from_json(to_json_binary(&vec![status]).unwrap()).unwrap();
+            assert_eq!((view[0].lot, view[0].debt), (4, Uint128::new(77)));
         }
     }
 }

@@ -486,3 +486,217 @@ pub struct LotResponse {
     pub open: bool,
     pub value: Option<LotValue>,
 }
+
+/// What other contracts send the clearinghouse and read of its answers, on their own: a
+/// contract that sends four messages need not link the serializers of every variant (tens
+/// of KB of wasm), and one that reads a field need not parse the whole answer (the pool's
+/// wasm was 100 KB larger parsing the whole margin report). JSON equal to the full
+/// messages' (tested below); the views ignore fields they do not read.
+pub mod wire {
+    use cosmwasm_std::{Empty, SignedDecimal, Uint128};
+    use serde::{Deserialize, Serialize};
+
+    use super::{AccountRef, AccountSetup, LotRef, SubAccount};
+
+    /// The `ExecuteMsg` variants the insurance pool sends for its backstop account.
+    #[derive(Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ClearinghouseMsg {
+        CreateAccount(AccountSetup),
+        SetAgent {
+            sub_id: u32,
+            agent: Option<String>,
+        },
+        Deposit(SubAccount),
+        Withdraw {
+            sub_id: u32,
+            collateral: String,
+            amount: Uint128,
+        },
+    }
+
+    /// The `QueryMsg` variants other contracts ask.
+    #[derive(Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ClearinghouseQuery {
+        Config(Empty),
+        Margin(AccountRef),
+        Lot(LotRef),
+    }
+
+    /// The part of `ConfigResponse` others read.
+    #[derive(Deserialize)]
+    pub struct ConfigView {
+        pub liquidation: Option<LiquidationView>,
+    }
+
+    /// The addresses of `LiquidationConfig`.
+    #[derive(Deserialize)]
+    pub struct LiquidationView {
+        pub auction: String,
+        pub insurance: String,
+    }
+
+    /// The part of the margin report (`ballast_risk::model::MarginReport`) others read.
+    #[derive(Deserialize)]
+    pub struct MarginView {
+        pub equity: SignedDecimal,
+        pub gross_notional: SignedDecimal,
+    }
+
+    /// The part of `LotResponse` others read.
+    #[derive(Deserialize)]
+    pub struct LotView {
+        pub account: AccountRef,
+        pub collateral: Vec<LotCollateralView>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct LotCollateralView {
+        pub amount: Uint128,
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::clearinghouse::{AccountMode, ExecuteMsg as Shared, LotResponse, QueryMsg};
+        use crate::liquidation::{LiquidationConfig, LotCollateral};
+        use cosmwasm_std::{from_json, to_json_binary, Decimal};
+
+        #[test]
+        fn messages_have_the_shared_json() {
+            let same = |local: ClearinghouseMsg, shared: Shared| {
+                assert_eq!(
+                    to_json_binary(&local).unwrap(),
+                    to_json_binary(&shared).unwrap()
+                );
+            };
+            let setup = || AccountSetup {
+                sub_id: 3,
+                mode: AccountMode::Cross,
+            };
+            same(
+                ClearinghouseMsg::CreateAccount(setup()),
+                Shared::CreateAccount(setup()),
+            );
+            for agent in [None, Some("agent".to_string())] {
+                same(
+                    ClearinghouseMsg::SetAgent {
+                        sub_id: 3,
+                        agent: agent.clone(),
+                    },
+                    Shared::SetAgent { sub_id: 3, agent },
+                );
+            }
+            same(
+                ClearinghouseMsg::Deposit(SubAccount { sub_id: 3 }),
+                Shared::Deposit(SubAccount { sub_id: 3 }),
+            );
+            same(
+                ClearinghouseMsg::Withdraw {
+                    sub_id: 3,
+                    collateral: "uusdc".into(),
+                    amount: Uint128::new(7),
+                },
+                Shared::Withdraw {
+                    sub_id: 3,
+                    collateral: "uusdc".into(),
+                    amount: Uint128::new(7),
+                },
+            );
+            let account = || AccountRef {
+                owner: "pool".into(),
+                sub_id: 3,
+            };
+            let pairs = [
+                (
+                    ClearinghouseQuery::Margin(account()),
+                    QueryMsg::Margin(account()),
+                ),
+                (
+                    ClearinghouseQuery::Lot(LotRef { id: 9 }),
+                    QueryMsg::Lot(LotRef { id: 9 }),
+                ),
+                (
+                    ClearinghouseQuery::Config(Empty {}),
+                    QueryMsg::Config(Empty {}),
+                ),
+            ];
+            for (local, shared) in pairs {
+                assert_eq!(
+                    to_json_binary(&local).unwrap(),
+                    to_json_binary(&shared).unwrap()
+                );
+            }
+        }
+
+        #[test]
+        fn views_read_the_shared_answers() {
+            let liquidation = LiquidationConfig {
+                auction: "auction".into(),
+                insurance: "pool".into(),
+                penalty: Decimal::percent(2),
+                keeper_tip: Uint128::new(1),
+                redo_tip: Uint128::new(1),
+                sizing_discount: Decimal::percent(10),
+                insurance_share: Decimal::percent(50),
+            };
+            let json = format!(
+                r#"{{"oracle":"o","liquidation":{}}}"#,
+                String::from_utf8(to_json_binary(&liquidation).unwrap().to_vec()).unwrap()
+            );
+            let view: ConfigView = from_json(json.as_bytes()).unwrap();
+            let l = view.liquidation.unwrap();
+            assert_eq!(
+                (l.auction.as_str(), l.insurance.as_str()),
+                ("auction", "pool")
+            );
+            let none: ConfigView = from_json(br#"{"liquidation":null}"#).unwrap();
+            assert!(none.liquidation.is_none());
+            let lot = LotResponse {
+                id: 4,
+                account: AccountRef {
+                    owner: "trader".into(),
+                    sub_id: 2,
+                },
+                positions: vec![],
+                collateral: vec![LotCollateral {
+                    collateral: "statom".into(),
+                    amount: Uint128::new(5),
+                }],
+                debt: Uint128::new(77),
+                open: true,
+                value: None,
+            };
+            let view: LotView = from_json(to_json_binary(&lot).unwrap()).unwrap();
+            assert_eq!(
+                (view.account.owner.as_str(), view.account.sub_id),
+                ("trader", 2)
+            );
+            assert_eq!(view.collateral[0].amount, Uint128::new(5));
+            let report = serde_json_report();
+            let m: MarginView = from_json(report.as_bytes()).unwrap();
+            assert_eq!(m.equity, SignedDecimal::percent(150));
+            assert_eq!(m.gross_notional, SignedDecimal::one());
+        }
+
+        /// A margin report's JSON as the engine writes it (other fields ignored).
+        fn serde_json_report() -> String {
+            let report = ballast_risk::model::MarginReport {
+                mode: ballast_risk::model::MarginMode::Cross,
+                equity: SignedDecimal::percent(150),
+                initial_margin: SignedDecimal::one(),
+                maintenance_margin: SignedDecimal::one(),
+                health: None,
+                floor: SignedDecimal::zero(),
+                liquidity_addon: SignedDecimal::zero(),
+                greeks: vec![],
+                worst_scenario: None,
+                gross_notional: SignedDecimal::one(),
+                collateral_value: SignedDecimal::one(),
+                capital_efficiency: None,
+            };
+            String::from_utf8(to_json_binary(&report).unwrap().to_vec()).unwrap()
+        }
+    }
+}

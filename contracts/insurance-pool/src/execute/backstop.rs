@@ -7,68 +7,15 @@ use cosmwasm_std::{
     coins, Addr, Decimal, DepsMut, Env, MessageInfo, Response, SignedDecimal, Uint128,
 };
 
+use ballast_types::auction::wire::AuctionMsg;
+use ballast_types::clearinghouse::wire::{ClearinghouseMsg, ClearinghouseQuery, LotView};
 use ballast_types::clearinghouse::{AccountMode, AccountSetup, LotRef, SubAccount};
-use serde::{Deserialize, Serialize};
 
 use crate::book::Book;
 use crate::error::{ContractError, ContractResult};
 use crate::execute::admin::owner_only;
 use crate::execute::funds::exec;
 use crate::state::{Backstop, BACKSTOP, CONFIG};
-
-/// The clearinghouse messages the pool sends, with the JSON of the shared
-/// `ballast_types::clearinghouse::ExecuteMsg` (a test compares them). A local enum because
-/// serializing the shared one carries every variant's serializer into this contract (tens of
-/// KB of wasm for four messages).
-#[derive(Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClearinghouseMsg {
-    CreateAccount(AccountSetup),
-    SetAgent {
-        sub_id: u32,
-        agent: Option<String>,
-    },
-    Deposit(SubAccount),
-    Withdraw {
-        sub_id: u32,
-        collateral: String,
-        amount: Uint128,
-    },
-}
-
-/// The auction's `Bid`, with the JSON of `ballast_types::auction::ExecuteMsg::Bid` (same
-/// reason and test as [`ClearinghouseMsg`]).
-#[derive(Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuctionMsg {
-    Bid {
-        lot: u64,
-        sub_id: u32,
-        fraction: Decimal,
-        max_price: SignedDecimal,
-    },
-}
-
-/// The clearinghouse queries the pool asks, with the JSON of the shared
-/// `ballast_types::clearinghouse::QueryMsg` (same reason and test as [`ClearinghouseMsg`]).
-#[derive(Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClearinghouseQuery {
-    Config(cosmwasm_std::Empty),
-    Margin(ballast_types::clearinghouse::AccountRef),
-    Lot(LotRef),
-}
-
-/// The part of the clearinghouse's `LotResponse` the pool reads (unknown fields ignored).
-#[derive(Deserialize)]
-struct LotView {
-    collateral: Vec<LotCollateralView>,
-}
-
-#[derive(Deserialize)]
-struct LotCollateralView {
-    amount: Uint128,
-}
 
 fn clearinghouse(deps: &DepsMut) -> ContractResult<Addr> {
     CONFIG
@@ -238,88 +185,4 @@ pub fn bid(deps: DepsMut, info: MessageInfo, lot: u64) -> ContractResult<Respons
         .add_message(bid)
         .add_attribute("action", "backstop_bid")
         .add_attribute("lot", lot.to_string()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use ballast_types::auction::ExecuteMsg as SharedAuction;
-    use ballast_types::clearinghouse::ExecuteMsg as Shared;
-    use cosmwasm_std::to_json_binary;
-
-    #[test]
-    fn local_messages_have_the_shared_json() {
-        let same = |local: ClearinghouseMsg, shared: Shared| {
-            assert_eq!(
-                to_json_binary(&local).unwrap(),
-                to_json_binary(&shared).unwrap()
-            );
-        };
-        let setup = || AccountSetup {
-            sub_id: 3,
-            mode: AccountMode::Cross,
-        };
-        same(
-            ClearinghouseMsg::CreateAccount(setup()),
-            Shared::CreateAccount(setup()),
-        );
-        for agent in [None, Some("agent".to_string())] {
-            same(
-                ClearinghouseMsg::SetAgent {
-                    sub_id: 3,
-                    agent: agent.clone(),
-                },
-                Shared::SetAgent { sub_id: 3, agent },
-            );
-        }
-        same(
-            ClearinghouseMsg::Deposit(SubAccount { sub_id: 3 }),
-            Shared::Deposit(SubAccount { sub_id: 3 }),
-        );
-        same(
-            ClearinghouseMsg::Withdraw {
-                sub_id: 3,
-                collateral: "uusdc".into(),
-                amount: Uint128::new(7),
-            },
-            Shared::Withdraw {
-                sub_id: 3,
-                collateral: "uusdc".into(),
-                amount: Uint128::new(7),
-            },
-        );
-        let bid = AuctionMsg::Bid {
-            lot: 9,
-            sub_id: 3,
-            fraction: Decimal::one(),
-            max_price: SignedDecimal::MAX,
-        };
-        let shared = SharedAuction::Bid {
-            lot: 9,
-            sub_id: 3,
-            fraction: Decimal::one(),
-            max_price: SignedDecimal::MAX,
-        };
-        assert_eq!(
-            to_json_binary(&bid).unwrap(),
-            to_json_binary(&shared).unwrap()
-        );
-        use ballast_types::clearinghouse::{AccountRef, QueryMsg};
-        let account = || AccountRef {
-            owner: "pool".into(),
-            sub_id: 3,
-        };
-        assert_eq!(
-            to_json_binary(&ClearinghouseQuery::Margin(account())).unwrap(),
-            to_json_binary(&QueryMsg::Margin(account())).unwrap()
-        );
-        assert_eq!(
-            to_json_binary(&ClearinghouseQuery::Lot(LotRef { id: 9 })).unwrap(),
-            to_json_binary(&QueryMsg::Lot(LotRef { id: 9 })).unwrap()
-        );
-        assert_eq!(
-            to_json_binary(&ClearinghouseQuery::Config(cosmwasm_std::Empty {})).unwrap(),
-            to_json_binary(&QueryMsg::Config(cosmwasm_std::Empty {})).unwrap()
-        );
-    }
 }
