@@ -298,3 +298,25 @@ fn regression_only_counterparties_are_held_to_solvency_after_adl() {
     }
     assert!(w.s.margin(0, 0).unwrap().equity < SignedDecimal::zero());
 }
+
+/// Found by the random sequences: an order "11 % over" ATOM at 4.546 printed as 5.0, which
+/// is 9.99 % over — inside the band; the check now judges the price actually filled.
+#[test]
+fn regression_the_band_is_judged_on_the_price_filled() {
+    use Action::*;
+    let mut w = World::new();
+    for a in [
+        Move { btc: 0, atom: -28 },
+        Move { btc: 0, atom: -18 },
+        Move { btc: 0, atom: -23 },
+        Trade {
+            long: 0,
+            lots: 1,
+            atom: true,
+            future: false,
+            off: 11,
+        },
+    ] {
+        w.step(&a).unwrap();
+    }
+}

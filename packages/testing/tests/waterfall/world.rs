@@ -136,11 +136,15 @@ impl World {
                 }
                 if r.is_ok() {
                     count(0);
-                    // I17: every fill lies inside its market's band (10 % of the index;
-                    // the printed price rounds to 0.1).
+                    // I17: every fill lies inside its market's band, 10 % of the oracle's
+                    // index (the price actually filled: printing rounds it to 0.1).
+                    let underlying = if *atom { "ATOM" } else { "BTC" };
+                    let index = self.s.price(underlying).map_err(fail)?.price;
+                    let filled: Decimal = price.parse().map_err(fail)?;
+                    let gap = filled.abs_diff(index);
                     prop_assert!(
-                        off.unsigned_abs() <= 10,
-                        "I17: filled {off} % off the index"
+                        gap <= index * Decimal::percent(10),
+                        "I17: filled at {filled}, index {index}"
                     );
                     // I13: a cap refuses only what raises open interest.
                     let after = oi(&self.s);
