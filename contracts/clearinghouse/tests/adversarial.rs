@@ -72,6 +72,18 @@ fn future(expiry: u64) -> MarketConfig {
     }
 }
 
+/// [`Suite::with_liquidation`] with a BTC future expiring `secs` from now and cross
+/// accounts funded with (trader, whole USDC); returns the expiry.
+fn with_future(s: &mut Suite, secs: u64, funded: &[(usize, u128)]) -> u64 {
+    let expiry = s.now() + secs;
+    set_market(s, "BTC-FUT", future(expiry)).unwrap();
+    for &(t, amount) in funded {
+        s.create_account(t, 0, AccountMode::Cross).unwrap();
+        s.deposit(t, 0, amount * USDC, SETTLEMENT).unwrap();
+    }
+    expiry
+}
+
 fn max_price() -> SignedDecimal {
     SignedDecimal::from_atomics(i128::MAX / 1_000_000_000_000_000_000, 0).unwrap()
 }
@@ -127,12 +139,11 @@ fn adv_02_a_bid_pays_only_for_what_moves() {
 #[test]
 fn adv_03_an_expired_position_leaves_the_lot_and_no_bidder_pays_for_it() {
     let mut s = Suite::with_liquidation();
-    let expiry = s.now() + 1_800;
-    set_market(&mut s, "BTC-FUT", future(expiry)).unwrap();
-    for (t, amount) in [(ALICE, 20_000u128), (BOB, 200_000), (CAROL, 300_000)] {
-        s.create_account(t, 0, AccountMode::Cross).unwrap();
-        s.deposit(t, 0, amount * USDC, SETTLEMENT).unwrap();
-    }
+    let expiry = with_future(
+        &mut s,
+        1_800,
+        &[(ALICE, 20_000), (BOB, 200_000), (CAROL, 300_000)],
+    );
     trade(&mut s, (ALICE, BOB), "BTC-FUT", "2", "60000", 1).unwrap();
     let btc = s.crash_until(ALICE, 0, false);
     s.liquidate(ALICE, 0).unwrap();
@@ -201,12 +212,7 @@ fn adv_05_fills_lie_inside_the_price_band() {
 #[test]
 fn adv_07_a_position_that_expires_underwater_reaches_the_waterfall() {
     let mut s = Suite::with_liquidation();
-    let expiry = s.now() + 3_600;
-    set_market(&mut s, "BTC-FUT", future(expiry)).unwrap();
-    for (t, amount) in [(ALICE, 10_000u128), (BOB, 200_000)] {
-        s.create_account(t, 0, AccountMode::Cross).unwrap();
-        s.deposit(t, 0, amount * USDC, SETTLEMENT).unwrap();
-    }
+    let expiry = with_future(&mut s, 3_600, &[(ALICE, 10_000), (BOB, 200_000)]);
     s.insure(CAROL, Tranche::Junior, 100_000 * USDC).unwrap();
     // Alice sells 2 BTC of the future near initial margin; BTC gaps up a third in the
     // expiry block (every feeder agrees), so no keeper ever saw her below maintenance.
@@ -242,12 +248,7 @@ fn adv_07_a_position_that_expires_underwater_reaches_the_waterfall() {
 #[test]
 fn adv_07_a_deficit_left_without_a_crank_goes_down_the_waterfall_on_liquidate() {
     let mut s = Suite::with_liquidation();
-    let expiry = s.now() + 3_600;
-    set_market(&mut s, "BTC-FUT", future(expiry)).unwrap();
-    for (t, amount) in [(ALICE, 10_000u128), (BOB, 200_000)] {
-        s.create_account(t, 0, AccountMode::Cross).unwrap();
-        s.deposit(t, 0, amount * USDC, SETTLEMENT).unwrap();
-    }
+    let expiry = with_future(&mut s, 3_600, &[(ALICE, 10_000), (BOB, 200_000)]);
     trade(&mut s, (BOB, ALICE), "BTC-FUT", "2", "60000", 1).unwrap();
     s.advance(expiry + 1 - s.now());
     s.refeed_btc(80_000, 0);

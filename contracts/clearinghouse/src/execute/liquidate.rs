@@ -102,12 +102,12 @@ pub fn part_value(s: &Snapshot, part: &Part) -> ContractResult<SignedDecimal> {
     }
 }
 
-fn abs(v: SignedDecimal) -> ContractResult<SignedDecimal> {
+pub fn abs(v: SignedDecimal) -> ContractResult<SignedDecimal> {
     SignedDecimal::try_from(v.abs_diff(SignedDecimal::zero()))
         .map_err(|_| ContractError::Overflow("value"))
 }
 
-fn add(a: SignedDecimal, b: SignedDecimal) -> ContractResult<SignedDecimal> {
+pub fn add(a: SignedDecimal, b: SignedDecimal) -> ContractResult<SignedDecimal> {
     a.checked_add(b)
         .map_err(|_| ContractError::Overflow("value"))
 }

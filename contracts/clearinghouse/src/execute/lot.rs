@@ -15,7 +15,7 @@ use ballast_types::liquidation::{AccountRef, LiquidationConfig, LotValue};
 use crate::error::{ContractError, ContractResult};
 use crate::execute::callback::assert_initial_margin;
 use crate::execute::deficit;
-use crate::execute::liquidate::{liquidation_config, part_value, Part};
+use crate::execute::liquidate::{abs, add, liquidation_config, part_value, Part};
 use crate::execute::trade::{ensure_room_for, next_position};
 use crate::ledger::{self, MarketCash};
 use crate::margin::{decimal, units, Snapshot};
@@ -93,13 +93,7 @@ pub fn lot_value(s: &Snapshot, lot: &Lot) -> ContractResult<LotValue> {
             Some(p) => part_value(s, p)?,
             None => SignedDecimal::zero(),
         };
-        value = value
-            .checked_add(v)
-            .map_err(|_| ContractError::Overflow("value"))?;
-        gross = SignedDecimal::try_from(v.abs_diff(SignedDecimal::zero()))
-            .ok()
-            .and_then(|a| gross.checked_add(a).ok())
-            .ok_or(ContractError::Overflow("value"))?;
+        (value, gross) = (add(value, v)?, add(gross, abs(v)?)?);
         if k < lot.positions.len() {
             positions.push(v);
         }
@@ -227,13 +221,7 @@ pub fn auction_fill(
             whole => whole,
         };
         let v = part_value(&s, &take)?;
-        value = value
-            .checked_add(v)
-            .map_err(|_| ContractError::Overflow("value"))?;
-        gross = SignedDecimal::try_from(v.abs_diff(SignedDecimal::zero()))
-            .ok()
-            .and_then(|a| gross.checked_add(a).ok())
-            .ok_or(ContractError::Overflow("value"))?;
+        (value, gross) = (add(value, v)?, add(gross, abs(v)?)?);
         let moves_something = match take {
             Part::Position(_, size) => !size.is_zero(),
             Part::Collateral(_, amount) => !amount.is_zero(),
