@@ -69,9 +69,10 @@ pub fn execute(
     info: MessageInfo,
     msg: ExecuteMsg,
 ) -> ContractResult<Response> {
-    // Only deposits take coins; anything attached to another message would be kept off the
-    // ledger (and a cw20 `Receive` carries its tokens in the message, not as coins).
-    if !matches!(msg, ExecuteMsg::Deposit(_)) {
+    // Only deposits and the liquidator's covers take coins; anything attached to another
+    // message would be kept off the ledger (and a cw20 `Receive` carries its tokens in the
+    // message, not as coins).
+    if !matches!(msg, ExecuteMsg::Deposit(_) | ExecuteMsg::SettleDeficit(_)) {
         cw_utils::nonpayable(&info)?;
     }
     match msg {
@@ -90,8 +91,12 @@ pub fn execute(
         }
         ExecuteMsg::Crank { market, limit } => crank::crank(deps, env, market, limit),
         ExecuteMsg::SetLiquidation(config) => admin::set_liquidation(deps, info, config),
-        ExecuteMsg::Liquidate(AccountRef { owner, sub_id }) => {
-            liquidate::liquidate(deps, env, info, owner, sub_id)
+        ExecuteMsg::Seize {
+            account: AccountRef { owner, sub_id },
+            keeper,
+        } => liquidate::seize(deps, env, info, owner, sub_id, keeper),
+        ExecuteMsg::SettleDeficit(AccountRef { owner, sub_id }) => {
+            deficit::settle_deficit(deps, info, owner, sub_id)
         }
         ExecuteMsg::AuctionFill {
             lot: id,

@@ -207,8 +207,14 @@ pub enum ContractError {
     #[error("lot {lot} does not exist or is closed")]
     LotClosed { lot: u64 },
 
-    #[error("only the auction contract may do this")]
-    NotAuction {},
+    #[error("only the liquidator contract may do this")]
+    NotLiquidator {},
+
+    #[error("the account has no deficit to settle: it still holds positions or collateral, its balance is not negative, or the deficit is already recorded")]
+    NoDeficit {},
+
+    #[error("a cover of {covered} is more than the deficit of {deficit}")]
+    CoverTooLarge { covered: Uint128, deficit: Uint128 },
 
     #[error("fraction must lie in (0, 1], got {fraction}")]
     BadFraction { fraction: String },

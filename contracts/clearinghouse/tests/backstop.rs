@@ -5,9 +5,9 @@
 
 use ballast_testing::{sign_with as sign, trader_address, trader_key};
 use ballast_testing::{Suite, SETTLEMENT};
-use ballast_types::auction::LotEventKind;
 use ballast_types::clearinghouse::{AccountMode, ExecuteMsg};
 use ballast_types::insurance::{ExecuteMsg as PoolMsg, Tranche};
+use ballast_types::liquidator::LotEventKind;
 use ballast_types::order::Side::{Buy, Sell};
 use cosmwasm_std::{Decimal, SignedDecimal, Uint128};
 use cw_multi_test::Executor;

@@ -34,7 +34,7 @@ fn all_usdc(s: &Suite) -> u128 {
     holders.extend([
         s.ch().clearinghouse.clone(),
         w.insurance.clone(),
-        w.auction.clone(),
+        w.liquidator.clone(),
         w.keeper.clone(),
     ]);
     holders.iter().map(|a| s.balance(a, SETTLEMENT)).sum()

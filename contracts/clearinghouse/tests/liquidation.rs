@@ -28,7 +28,7 @@ fn liquidation_takes_the_smallest_part_that_restores_initial_margin() {
     // Lots sized for a sale at the mark (no assumed discount): then the bid at factor 1
     // below must leave Alice exactly at or above initial margin.
     let w = s.waterfall();
-    let mut config = ballast_testing::liquidation_config(&w.auction, &w.insurance);
+    let mut config = ballast_testing::liquidation_config(&w.liquidator, &w.insurance);
     config.sizing_discount = cosmwasm_std::Decimal::zero();
     let owner = s.owner.clone();
     s.ch_exec(&owner, &ExecuteMsg::SetLiquidation(config), &[])
@@ -225,7 +225,7 @@ pub fn attribute(r: &cw_multi_test::AppResponse, key: &str) -> String {
 /// opposite positions, the most profitable × leveraged first, at the bankruptcy price.
 #[test]
 fn exhausted_pool_leads_to_auto_deleveraging_at_the_bankruptcy_price() {
-    use ballast_types::auction::LotEventKind;
+    use ballast_types::liquidator::LotEventKind;
     use ballast_types::order::Side::{Buy, Sell};
     let mut s = Suite::levered();
     // A second short: Carol's sub-account 1 sells 1 BTC to Bob's sub-account 1, on far less
@@ -408,7 +408,7 @@ fn sweep_sends_the_pools_share_of_fees_and_penalties() {
     inv_conservation(&s);
     // The share is validated.
     let w = s.waterfall();
-    let mut config = ballast_testing::liquidation_config(&w.auction, &w.insurance);
+    let mut config = ballast_testing::liquidation_config(&w.liquidator, &w.insurance);
     config.insurance_share = Decimal::percent(101);
     let owner = s.owner.clone();
     assert!(matches!(
@@ -428,7 +428,7 @@ fn deleveraging_fills_are_bounded_whatever_the_auction_asks() {
     let mut s = Suite::levered();
     s.crash_until(ALICE, 0, false);
     s.liquidate(ALICE, 0).unwrap();
-    let auction = s.waterfall().auction.clone();
+    let auction = s.waterfall().liquidator.clone();
     let fill = |who: usize, premium: i128, market: &str| ExecuteMsg::AuctionFill {
         lot: 1,
         bidder: AccountRef {

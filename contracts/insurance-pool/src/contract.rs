@@ -62,13 +62,14 @@ pub fn execute(
         ExecuteMsg::Backstop { lot } => backstop::bid(deps, info, lot),
         ExecuteMsg::UpdateConfig {
             clearinghouse,
+            liquidator,
             cooldown_secs,
             withdraw_window_secs,
             junior_tilt,
         } => admin::update_config(
             deps,
             info,
-            clearinghouse,
+            (clearinghouse, liquidator),
             cooldown_secs,
             withdraw_window_secs,
             junior_tilt,

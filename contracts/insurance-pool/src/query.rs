@@ -23,6 +23,7 @@ pub fn config(deps: Deps) -> ContractResult<ConfigResponse> {
     Ok(ConfigResponse {
         settlement_denom: c.settlement_denom,
         clearinghouse: c.clearinghouse_addr.map(|a| a.to_string()),
+        liquidator: c.liquidator.map(|a| a.to_string()),
         share_code_id: c.share_code_id,
         cooldown_secs: c.cooldown_secs,
         withdraw_window_secs: c.withdraw_window_secs,

@@ -103,9 +103,15 @@ pub fn instantiate(deps: DepsMut, env: Env, msg: InstantiateMsg) -> ContractResu
         .as_deref()
         .map(|c| deps.api.addr_validate(c))
         .transpose()?;
+    let liquidator = msg
+        .liquidator
+        .as_deref()
+        .map(|c| deps.api.addr_validate(c))
+        .transpose()?;
     let config = Config {
         settlement_denom: msg.settlement_denom,
         clearinghouse_addr,
+        liquidator,
         share_code_id: msg.share_code_id,
         cooldown_secs: validate_cooldown(msg.cooldown_secs)?,
         withdraw_window_secs: validate_window(msg.withdraw_window_secs)?,

@@ -45,6 +45,8 @@ pub struct Backstop {
 pub struct Config {
     pub settlement_denom: String,
     pub clearinghouse_addr: Option<Addr>,
+    /// The only address that may draw covers, and whose known deficits are counted.
+    pub liquidator: Option<Addr>,
     pub share_code_id: u64,
     pub cooldown_secs: u64,
     pub withdraw_window_secs: u64,

@@ -12,6 +12,7 @@ fn update(
 ) -> ExecuteMsg {
     ExecuteMsg::UpdateConfig {
         clearinghouse,
+        liquidator: None,
         cooldown_secs: cooldown,
         withdraw_window_secs: None,
         junior_tilt: tilt,
@@ -135,7 +136,7 @@ fn bad_43_pagination_limit_abuse() {
     s.deposit("alice", Tranche::Junior, 1_000).unwrap();
     for _ in 0..35 {
         s.request("alice", Tranche::Junior, 1).unwrap();
-        s.cover("clearinghouse", 1).unwrap();
+        s.cover("liquidator", 1).unwrap();
     }
     s.request("bob", Tranche::Junior, 1).unwrap_err(); // bob holds no shares
     let ids = |v: Vec<ballast_types::insurance::WithdrawalResponse>| {

@@ -14,7 +14,7 @@ use cw20::{Cw20Coin, Cw20ExecuteMsg, Cw20ReceiveMsg};
 use cw_multi_test::Executor;
 
 use crate::common::{contract_err, dec, Suite, COOLDOWN, FUNDS};
-use crate::deficit::{known, lot, Standin};
+use crate::deficit::{known, Standin};
 
 /// Requests all of `user`'s shares of `tranche`, waits out the cool-down and withdraws:
 /// what was paid.
@@ -182,15 +182,20 @@ fn adv_also_withdrawal_ahead_of_a_known_deficit() {
                 .unwrap();
         d.s.advance(COOLDOWN);
         // The lot opens: its account owed 25,000 and holds 6,225.44 at the mark.
-        d.set_lots(vec![lot(7, 25_000 * USDC, Some(-(DEFICIT as i128)))]);
+        d.set(DEFICIT, 1, 0, true);
         assert_eq!(d.known(), known(DEFICIT, DEFICIT, 0, 1, 0, true));
         let before = d.s.user_usdc("alice");
+        // The lot closes: the liquidator's count drops it and the pool covers it.
+        let close = |d: &mut Standin| {
+            d.set(0, 0, 0, true);
+            d.close_with_cover(DEFICIT);
+        };
         if cover_first {
-            d.close_with_cover(7, DEFICIT);
+            close(&mut d);
             d.s.withdraw("alice", id).unwrap();
         } else {
             d.s.withdraw("alice", id).unwrap();
-            d.close_with_cover(7, DEFICIT);
+            close(&mut d);
         }
         let alice = (d.s.user_usdc("alice") - before).u128();
         let t = d.s.tranche(Tranche::Junior);
@@ -273,6 +278,7 @@ fn bad_42_reply_or_receive_from_outsider() {
         owner: owner.to_string(),
         settlement_denom: "uusdc".into(),
         clearinghouse: None,
+        liquidator: None,
         share_code_id: 1,
         cooldown_secs: COOLDOWN,
         withdraw_window_secs: crate::common::WINDOW,
@@ -395,6 +401,7 @@ fn adv_13_pool_refuses_attached_funds() {
         ExecuteMsg::Backstop { lot: 1 },
         ExecuteMsg::UpdateConfig {
             clearinghouse: None,
+            liquidator: None,
             cooldown_secs: None,
             withdraw_window_secs: None,
             junior_tilt: None,
@@ -405,7 +412,7 @@ fn adv_13_pool_refuses_attached_funds() {
     // Each sent by whoever may send it, so only the coins can be the reason for refusal.
     for msg in unpaid {
         let sender = match msg {
-            ExecuteMsg::CoverShortfall { .. } => "clearinghouse",
+            ExecuteMsg::CoverShortfall { .. } => "liquidator",
             ExecuteMsg::Withdraw { .. } | ExecuteMsg::CancelWithdraw { .. } => "alice",
             ExecuteMsg::SweepStray {} | ExecuteMsg::Receive(_) | ExecuteMsg::Backstop { .. } => {
                 "mallory"

@@ -134,6 +134,8 @@ impl Books {
             "owner",
             &ExecuteMsg::UpdateConfig {
                 clearinghouse: Some(ch.to_string()),
+                // The stand-in also plays the liquidator that draws covers.
+                liquidator: Some(ch.to_string()),
                 cooldown_secs: None,
                 withdraw_window_secs: None,
                 junior_tilt: None,

@@ -24,7 +24,14 @@ pub const WINDOW: u64 = 7 * 86_400;
 /// Native balance of every user at genesis, per denom.
 pub const FUNDS: u128 = 1_000_000_000_000_000;
 /// Users funded at genesis with USDC and ATOM.
-pub const USERS: [&str; 5] = ["alice", "bob", "carol", "mallory", "clearinghouse"];
+pub const USERS: [&str; 6] = [
+    "alice",
+    "bob",
+    "carol",
+    "mallory",
+    "clearinghouse",
+    "liquidator",
+];
 
 pub fn dec(s: &str) -> Decimal {
     s.parse().expect("decimal literal")
@@ -41,6 +48,8 @@ pub struct Suite {
     pub app: App,
     pub owner: Addr,
     pub clearinghouse: Addr,
+    /// The user that draws covers.
+    pub liquidator: Addr,
     pub pool: Addr,
     pub pool_code: u64,
     pub token_code: u64,
@@ -61,12 +70,12 @@ pub struct Snapshot {
 
 impl Suite {
     /// A pool with tilt 0.5 and a 7-day cool-down whose clearinghouse is the user
-    /// "clearinghouse".
+    /// "clearinghouse" and whose liquidator (who draws covers) the user "liquidator".
     pub fn new() -> Suite {
         Suite::with(dec("0.5"), true)
     }
 
-    pub fn with(junior_tilt: Decimal, set_clearinghouse: bool) -> Suite {
+    pub fn with(junior_tilt: Decimal, configured: bool) -> Suite {
         let mut app = AppBuilder::new().build(|router, api, storage| {
             for u in USERS {
                 let funds = vec![coin(FUNDS, USDC), coin(FUNDS, "uatom")];
@@ -79,6 +88,7 @@ impl Suite {
         app.update_block(|b| b.time = Timestamp::from_seconds(GENESIS));
         let owner = app.api().addr_make("owner");
         let clearinghouse = app.api().addr_make("clearinghouse");
+        let liquidator = app.api().addr_make("liquidator");
         let token_code = app.store_code(Box::new(ContractWrapper::new(
             cw20_base::contract::execute,
             cw20_base::contract::instantiate,
@@ -96,7 +106,8 @@ impl Suite {
         let msg = InstantiateMsg {
             owner: owner.to_string(),
             settlement_denom: USDC.into(),
-            clearinghouse: set_clearinghouse.then(|| clearinghouse.to_string()),
+            clearinghouse: configured.then(|| clearinghouse.to_string()),
+            liquidator: configured.then(|| liquidator.to_string()),
             share_code_id: token_code,
             cooldown_secs: COOLDOWN,
             withdraw_window_secs: WINDOW,
@@ -116,6 +127,7 @@ impl Suite {
             app,
             owner,
             clearinghouse,
+            liquidator,
             pool,
             pool_code,
             token_code,

@@ -18,13 +18,10 @@ fn cover_junior_first_then_senior() {
     let mut s = Suite::new();
     s.deposit("alice", Tranche::Junior, 1_000).unwrap();
     s.deposit("bob", Tranche::Senior, 5_000).unwrap();
-    let ch = s.clearinghouse.clone();
+    let ch = s.liquidator.clone();
     let ch_before = s.usdc(&ch);
 
-    assert_eq!(
-        s.cover("clearinghouse", 600).unwrap(),
-        answer(600, 0, 600, 0)
-    );
+    assert_eq!(s.cover("liquidator", 600).unwrap(), answer(600, 0, 600, 0));
     let j = s.tranche(Tranche::Junior);
     assert_eq!(
         (j.assets, j.supply),
@@ -39,7 +36,7 @@ fn cover_junior_first_then_senior() {
     assert_eq!(s.tranche(Tranche::Senior).share_price, dec("1"));
 
     assert_eq!(
-        s.cover("clearinghouse", 1_000).unwrap(),
+        s.cover("liquidator", 1_000).unwrap(),
         answer(1_000, 0, 400, 600)
     );
     assert_eq!(s.tranche(Tranche::Junior).assets, Uint128::zero());
@@ -52,7 +49,7 @@ fn cover_junior_first_then_senior() {
     // Exhausted: the pool pays what it has and reports the rest.
     let r = s
         .exec(
-            "clearinghouse",
+            "liquidator",
             &ballast_types::insurance::ExecuteMsg::CoverShortfall {
                 amount: 10_000u128.into(),
             },
@@ -79,8 +76,8 @@ fn cover_junior_first_then_senior() {
         ("4400".into(), "5600".into())
     );
 
-    // Nothing left: a further request is answered, not refused (the clearinghouse must know).
-    assert_eq!(s.cover("clearinghouse", 50).unwrap(), answer(0, 50, 0, 0));
+    // Nothing left: a further request is answered, not refused (the liquidator must know).
+    assert_eq!(s.cover("liquidator", 50).unwrap(), answer(0, 50, 0, 0));
     assert_eq!(
         s.usdc(&ch) - ch_before,
         Uint128::new(6_000),
@@ -112,12 +109,12 @@ fn cover_junior_first_then_senior() {
 }
 
 #[test]
-fn bad_34_cover_from_non_clearinghouse() {
+fn bad_34_cover_from_anyone_but_the_liquidator() {
     let mut s = Suite::new();
     s.deposit("alice", Tranche::Junior, 1_000).unwrap();
     s.deposit("bob", Tranche::Senior, 1_000).unwrap();
     let before = s.snapshot();
-    for sender in ["mallory", "owner", "alice"] {
+    for sender in ["mallory", "owner", "alice", "clearinghouse"] {
         assert_eq!(
             contract_err(s.cover(sender, 500)),
             ContractError::Unauthorized {},
@@ -125,7 +122,7 @@ fn bad_34_cover_from_non_clearinghouse() {
         );
     }
     assert_eq!(
-        contract_err(s.cover("clearinghouse", 0)),
+        contract_err(s.cover("liquidator", 0)),
         ContractError::ZeroAmount {}
     );
     // Coins attached to a call that takes none would sit outside the ledger: refused.
@@ -133,18 +130,18 @@ fn bad_34_cover_from_non_clearinghouse() {
         amount: 500u128.into(),
     };
     assert_eq!(
-        contract_err(s.exec("clearinghouse", &cover, &cosmwasm_std::coins(5, "uusdc"))),
+        contract_err(s.exec("liquidator", &cover, &cosmwasm_std::coins(5, "uusdc"))),
         ContractError::Payment(cw_utils::PaymentError::NonPayable {})
     );
     assert_eq!(s.snapshot(), before, "nothing paid, nothing recorded");
     assert!(s.covers(None, None).is_empty());
 
-    // Before the clearinghouse is configured nobody may draw.
+    // Before the liquidator is configured nobody may draw.
     let mut unset = Suite::with(dec("0.5"), false);
     unset.deposit("alice", Tranche::Junior, 1_000).unwrap();
     let before = unset.snapshot();
     assert_eq!(
-        contract_err(unset.cover("clearinghouse", 500)),
+        contract_err(unset.cover("liquidator", 500)),
         ContractError::Unauthorized {}
     );
     assert_eq!(unset.snapshot(), before);

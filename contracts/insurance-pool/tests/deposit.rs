@@ -40,6 +40,7 @@ fn instantiate_creates_two_share_tokens_minted_by_the_pool() {
         ConfigResponse {
             settlement_denom: USDC.into(),
             clearinghouse: Some(s.clearinghouse.to_string()),
+            liquidator: Some(s.liquidator.to_string()),
             share_code_id: s.token_code,
             cooldown_secs: COOLDOWN,
             withdraw_window_secs: crate::common::WINDOW,
@@ -117,6 +118,7 @@ fn zero_deposit_and_wrong_denom_are_refused() {
         owner: owner.to_string(),
         settlement_denom: USDC.into(),
         clearinghouse: None,
+        liquidator: None,
         share_code_id: 1,
         cooldown_secs: COOLDOWN,
         withdraw_window_secs: crate::common::WINDOW,

@@ -94,7 +94,7 @@ fn step(s: &mut Suite, rng: &mut Rng, done: &mut Done) {
                 s.tranche(Tranche::Junior).assets,
                 s.tranche(Tranche::Senior).assets,
             );
-            let r = s.cover("clearinghouse", amount).expect("cover");
+            let r = s.cover("liquidator", amount).expect("cover");
             assert_eq!((r.covered + r.uncovered).u128(), amount);
             assert_eq!(r.junior_paid, j.min(amount.into()), "junior first");
             assert!(r.senior_paid.is_zero() || r.junior_paid == j);

@@ -66,7 +66,7 @@ fn revenue_goes_to_the_only_owned_tranche_and_is_refused_when_none() {
     assert_eq!(assets(&s), (0, 3_100), "junior empty: all to senior");
     s.deposit("alice", Tranche::Junior, 10).unwrap();
     // A wiped-out junior tranche (shares but no assets) gets nothing either.
-    s.cover("clearinghouse", 10).unwrap();
+    s.cover("liquidator", 10).unwrap();
     s.distribute("carol", 100).unwrap();
     assert_eq!(assets(&s), (0, 3_200));
     s.assert_conserved();

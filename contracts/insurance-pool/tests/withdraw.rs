@@ -114,7 +114,7 @@ fn withdrawal_request_racing_cover_shares_loss() {
     // Alice sees trouble coming and asks out; the shortfall lands during her cool-down.
     let id = s.request("alice", Tranche::Junior, 1_000).unwrap();
     s.advance(3_600);
-    s.cover("clearinghouse", 500).unwrap();
+    s.cover("liquidator", 500).unwrap();
     let w: WithdrawalResponse = s.query(&QueryMsg::Withdrawal { id });
     assert_eq!(
         w.value,

@@ -430,8 +430,9 @@ fn liquidation(wasm: &[u8], n: usize) -> BTreeMap<String, Step> {
         name: "BTC".into(),
         config: underlying_config("BTC", "0.05"),
     }];
+    let liquidator = Addr::unchecked(api.addr_make("liquidator"));
     let mut liq = ballast_testing::liquidation_config(
-        &Addr::unchecked(api.addr_make("auction")),
+        &liquidator,
         &Addr::unchecked(api.addr_make("insurance")),
     );
     // Lots sized for a sale at the mark: the search for a partial lot runs.
@@ -495,10 +496,14 @@ fn liquidation(wasm: &[u8], n: usize) -> BTreeMap<String, Step> {
         &format!("margin report (cross, {n} perps)"),
         &QueryMsg::Margin(alice.clone()),
     );
+    // The clearinghouse's part of a keeper's `Liquidate`: the liquidator's `Seize`.
     b.exec(
         &format!("liquidate (cross, {n} perps)"),
-        &keeper,
-        &ExecuteMsg::Liquidate(alice),
+        &liquidator,
+        &ExecuteMsg::Seize {
+            account: alice,
+            keeper: keeper.to_string(),
+        },
         &[],
     );
     // What was taken: the search for the smallest lot ran when it is partial.

@@ -33,6 +33,14 @@ pub fn attribute(r: &AppResponse, key: &str) -> Option<String> {
         .map(|a| a.value.clone())
 }
 
+/// Whether any event of `r` (the whole call tree) has `action` = `action`.
+pub fn has_action(r: &AppResponse, action: &str) -> bool {
+    r.events
+        .iter()
+        .flat_map(|e| e.attributes.iter())
+        .any(|a| a.key == "action" && a.value == action)
+}
+
 /// Block time of a fresh suite (2023-11-14T22:13:20Z).
 pub const GENESIS: u64 = 1_700_000_000;
 /// Feeders every suite starts with.

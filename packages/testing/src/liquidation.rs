@@ -1,10 +1,6 @@
-//! The loss waterfall's contracts on top of [`Suite::full`]: the liquidation auction and the
+//! The loss waterfall's contracts on top of [`Suite::full`]: the liquidator and the
 //! insurance pool (junior and senior cw20 shares), wired into the clearinghouse.
 
-use ballast_types::auction::{
-    Curve, CurveConfig, ExecuteMsg as AuctionExecute, InstantiateMsg as AuctionInstantiate,
-    LotStatus, QueryMsg as AuctionQuery,
-};
 use ballast_types::clearinghouse::{AccountMode, ExecuteMsg};
 use ballast_types::clearinghouse::{AccountRef, LotRef, LotResponse};
 use ballast_types::insurance::{
@@ -12,6 +8,10 @@ use ballast_types::insurance::{
     QueryMsg as InsuranceQuery, Tranche, TrancheResponse,
 };
 use ballast_types::liquidation::{LiquidationConfig, LossesResponse};
+use ballast_types::liquidator::{
+    Curve, CurveConfig, ExecuteMsg as AuctionExecute, InstantiateMsg as AuctionInstantiate,
+    LotStatus, QueryMsg as AuctionQuery,
+};
 use ballast_types::order::Side::{Buy, Sell};
 use cosmwasm_std::{coin, Addr, Decimal, SignedDecimal, Uint128};
 use cw_multi_test::{AppResponse, ContractWrapper, Executor};
@@ -19,7 +19,7 @@ use cw_multi_test::{AppResponse, ContractWrapper, Executor};
 use crate::{AnyResult, Suite, SETTLEMENT};
 
 pub struct Waterfall {
-    pub auction: Addr,
+    pub liquidator: Addr,
     pub insurance: Addr,
     /// Whoever calls `Liquidate` and `Redo` in the tests (no funds needed).
     pub keeper: Addr,
@@ -36,9 +36,9 @@ pub fn curve_config() -> CurveConfig {
 }
 
 /// 1 % penalty, 5 USDC keeper tip, 1 USDC redo tip; lots sized for a 5 % discount.
-pub fn liquidation_config(auction: &Addr, insurance: &Addr) -> LiquidationConfig {
+pub fn liquidation_config(liquidator: &Addr, insurance: &Addr) -> LiquidationConfig {
     LiquidationConfig {
-        auction: auction.to_string(),
+        liquidator: liquidator.to_string(),
         insurance: insurance.to_string(),
         penalty: Decimal::percent(1),
         keeper_tip: Uint128::new(5_000_000),
@@ -49,19 +49,19 @@ pub fn liquidation_config(auction: &Addr, insurance: &Addr) -> LiquidationConfig
 }
 
 impl Suite {
-    /// [`Suite::full`] plus the auction and the insurance pool (one-day withdrawal
+    /// [`Suite::full`] plus the liquidator and the insurance pool (one-day withdrawal
     /// cool-down, junior tilt 0.5), and the clearinghouse's liquidation configuration.
     pub fn with_liquidation() -> Suite {
         let mut s = Suite::full();
         let owner = s.owner.clone();
         let auction_code = s.app.store_code(Box::new(
             ContractWrapper::new(
-                ballast_liquidation_auction::contract::execute,
-                ballast_liquidation_auction::contract::instantiate,
-                ballast_liquidation_auction::contract::query,
+                ballast_liquidator::contract::execute,
+                ballast_liquidator::contract::instantiate,
+                ballast_liquidator::contract::query,
             )
-            .with_reply(ballast_liquidation_auction::contract::reply)
-            .with_migrate(ballast_liquidation_auction::contract::migrate),
+            .with_reply(ballast_liquidator::contract::reply)
+            .with_migrate(ballast_liquidator::contract::migrate),
         ));
         let ch = s.ch().clearinghouse.clone();
         let auction = s
@@ -75,7 +75,7 @@ impl Suite {
                     curve: curve_config(),
                 },
                 &[],
-                "ballast-liquidation-auction",
+                "ballast-liquidator",
                 Some(owner.to_string()),
             )
             .expect("instantiate auction");
@@ -102,6 +102,7 @@ impl Suite {
                     owner: owner.to_string(),
                     settlement_denom: SETTLEMENT.into(),
                     clearinghouse: Some(ch.to_string()),
+                    liquidator: Some(auction.to_string()),
                     share_code_id: share_code,
                     cooldown_secs: 86_400,
                     withdraw_window_secs: 7 * 86_400,
@@ -117,7 +118,7 @@ impl Suite {
             .expect("set liquidation");
         let keeper = s.app.api().addr_make("keeper");
         s.waterfall = Some(Waterfall {
-            auction,
+            liquidator: auction,
             insurance,
             keeper,
         });
@@ -173,14 +174,17 @@ impl Suite {
             .expect("Suite::with_liquidation() deploys the waterfall")
     }
 
-    /// The keeper liquidates a trader's account.
+    /// The keeper liquidates a trader's account (the liquidator's `Liquidate`).
     pub fn liquidate(&mut self, trader: usize, sub_id: u32) -> AnyResult<AppResponse> {
-        let keeper = self.waterfall().keeper.clone();
-        let msg = ExecuteMsg::Liquidate(AccountRef {
+        let (keeper, liquidator) = (
+            self.waterfall().keeper.clone(),
+            self.waterfall().liquidator.clone(),
+        );
+        let msg = AuctionExecute::Liquidate(AccountRef {
             owner: self.traders[trader].to_string(),
             sub_id,
         });
-        self.ch_exec(&keeper, &msg, &[])
+        self.app.execute_contract(keeper, liquidator, &msg, &[])
     }
 
     /// A trader bids for `fraction` of a lot into its account `sub_id`.
@@ -193,7 +197,7 @@ impl Suite {
         max_price: SignedDecimal,
     ) -> AnyResult<AppResponse> {
         let bidder = self.traders[trader].clone();
-        let auction = self.waterfall().auction.clone();
+        let auction = self.waterfall().liquidator.clone();
         let msg = AuctionExecute::Bid {
             lot,
             sub_id,
@@ -208,7 +212,7 @@ impl Suite {
     pub fn deleverage(&mut self, lot: u64, candidates: &[(usize, u32)]) -> AnyResult<AppResponse> {
         let (keeper, auction) = (
             self.waterfall().keeper.clone(),
-            self.waterfall().auction.clone(),
+            self.waterfall().liquidator.clone(),
         );
         let candidates = candidates
             .iter()
@@ -222,7 +226,7 @@ impl Suite {
     }
 
     /// What happened to a lot, oldest first (the first 30 events).
-    pub fn lot_history(&self, lot: u64) -> Vec<ballast_types::auction::LotEvent> {
+    pub fn lot_history(&self, lot: u64) -> Vec<ballast_types::liquidator::LotEvent> {
         let msg = AuctionQuery::History {
             lot,
             start_after: None,
@@ -230,14 +234,14 @@ impl Suite {
         };
         self.app
             .wrap()
-            .query_wasm_smart(&self.waterfall().auction, &msg)
+            .query_wasm_smart(&self.waterfall().liquidator, &msg)
             .expect("lot history")
     }
 
     pub fn redo(&mut self, lot: u64) -> AnyResult<AppResponse> {
         let (keeper, auction) = (
             self.waterfall().keeper.clone(),
-            self.waterfall().auction.clone(),
+            self.waterfall().liquidator.clone(),
         );
         self.app
             .execute_contract(keeper, auction, &AuctionExecute::Redo { lot }, &[])
@@ -260,7 +264,7 @@ impl Suite {
     pub fn lot_status(&self, lot: u64) -> LotStatus {
         self.app
             .wrap()
-            .query_wasm_smart(&self.waterfall().auction, &AuctionQuery::Lot { lot })
+            .query_wasm_smart(&self.waterfall().liquidator, &AuctionQuery::Lot { lot })
             .expect("lot status")
     }
 
@@ -281,7 +285,7 @@ impl Suite {
     pub fn with_backstop(&mut self, fund: u128) -> usize {
         let owner = self.owner.clone();
         let (auction, pool) = (
-            self.waterfall().auction.clone(),
+            self.waterfall().liquidator.clone(),
             self.waterfall().insurance.clone(),
         );
         let agent = crate::signing::trader_key("backstop-agent");

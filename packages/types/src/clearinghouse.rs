@@ -248,27 +248,49 @@ pub enum ExecuteMsg {
     /// Anyone: settle an account's pending funding and expired positions into its
     /// settlement balance (equity does not change; the margin report already counts them).
     SettleAccount(AccountRef),
-    /// Anyone (keepers), when the account's equity is below maintenance margin at fresh
-    /// prices: takes the smallest part of it (positions and collateral, the largest
-    /// reduction of initial margin per unit of value first) that would leave it at or above
-    /// initial margin if sold at the mark — all of it when nothing less does —, charges the
-    /// penalty, pays the caller the keeper tip, and hands the lot to the auction.
-    Liquidate(AccountRef),
-    /// Auction only: a take of `fraction` of what remains of `lot` by the bidder's account,
-    /// on `terms`. The lot is first trimmed to what the account still holds (a position
-    /// settled at expiry meanwhile leaves it). Sizes move in whole lots of each market,
-    /// rounded down (a whole-lot take, `fraction` = 1, moves everything); collateral rounds
-    /// down. The answer's data is the payment (JSON `Int128`, negative: the bidder received).
-    /// When the lot is emptied and the account has nothing left but a negative balance,
-    /// the insurance pool covers what it can.
+    /// Liquidator only (its `Liquidate`), when the account's equity is below maintenance
+    /// margin at fresh prices: takes the smallest part of it (positions and collateral, the
+    /// largest reduction of initial margin per unit of value first) that would leave it at
+    /// or above initial margin if sold at the mark less `sizing_discount` — all of it when
+    /// nothing less does —, freezes the account, charges the penalty and pays `keeper` the
+    /// keeper tip. An account that holds nothing but a negative balance not yet sent down
+    /// the waterfall is seized as a deficit instead. The answer's data is a JSON
+    /// [`Seized`](crate::liquidation::Seized).
+    Seize {
+        /// The account to liquidate.
+        account: AccountRef,
+        /// Who receives the keeper tip (the liquidator's caller).
+        keeper: String,
+    },
+    /// Liquidator only: a take of `fraction` of what remains of `lot` by the bidder's
+    /// account, on `terms`. The lot is first trimmed to what the account still holds (a
+    /// position settled at expiry meanwhile leaves it). Sizes move in whole lots of each
+    /// market, rounded down (a whole-lot take, `fraction` = 1, moves everything); collateral
+    /// rounds down. The answer's data is a JSON [`Filled`](crate::liquidation::Filled): the
+    /// payment, and the account's new deficit when the take closed the lot.
     AuctionFill {
+        /// The lot.
         lot: u64,
+        /// The account that receives what moves and pays for it.
         bidder: AccountRef,
+        /// Share of what remains, in (0, 1].
         fraction: Decimal,
+        /// How the take is priced.
         terms: FillTerms,
     },
-    /// Auction only: pay `keeper` the redo tip, charged to the lot's account.
-    AuctionTip { lot: u64, keeper: String },
+    /// Liquidator only, with the cover it obtained attached (settlement coin, possibly
+    /// none): settles the deficit of an account that holds nothing but a negative balance.
+    /// The coins are credited to it (never more than its deficit not yet sent down the
+    /// waterfall: `CoverTooLarge`), the rest is recorded as bad debt, which a later deposit
+    /// pays first.
+    SettleDeficit(AccountRef),
+    /// Liquidator only: pay `keeper` the redo tip, charged to the lot's account.
+    AuctionTip {
+        /// The lot restarted.
+        lot: u64,
+        /// Who restarted it.
+        keeper: String,
+    },
     /// Anyone: send the insurance pool its share (`insurance_share`) of the revenue earned
     /// since the last sweep (`DistributeRevenue`).
     SweepFees(Empty),
@@ -527,13 +549,14 @@ pub mod wire {
     /// The part of `ConfigResponse` others read.
     #[derive(Deserialize)]
     pub struct ConfigView {
+        pub settlement_denom: String,
         pub liquidation: Option<LiquidationView>,
     }
 
     /// The addresses of `LiquidationConfig`.
     #[derive(Deserialize)]
     pub struct LiquidationView {
-        pub auction: String,
+        pub liquidator: String,
         pub insurance: String,
     }
 
@@ -633,7 +656,7 @@ pub mod wire {
         #[test]
         fn views_read_the_shared_answers() {
             let liquidation = LiquidationConfig {
-                auction: "auction".into(),
+                liquidator: "liquidator".into(),
                 insurance: "pool".into(),
                 penalty: Decimal::percent(2),
                 keeper_tip: Uint128::new(1),
@@ -642,16 +665,17 @@ pub mod wire {
                 insurance_share: Decimal::percent(50),
             };
             let json = format!(
-                r#"{{"oracle":"o","liquidation":{}}}"#,
+                r#"{{"oracle":"o","settlement_denom":"uusdc","liquidation":{}}}"#,
                 String::from_utf8(to_json_binary(&liquidation).unwrap().to_vec()).unwrap()
             );
             let view: ConfigView = from_json(json.as_bytes()).unwrap();
             let l = view.liquidation.unwrap();
             assert_eq!(
-                (l.auction.as_str(), l.insurance.as_str()),
-                ("auction", "pool")
+                (l.liquidator.as_str(), l.insurance.as_str()),
+                ("liquidator", "pool")
             );
-            let none: ConfigView = from_json(br#"{"liquidation":null}"#).unwrap();
+            let none: ConfigView =
+                from_json(br#"{"settlement_denom":"uusdc","liquidation":null}"#).unwrap();
             assert!(none.liquidation.is_none());
             let lot = LotResponse {
                 id: 4,

@@ -1,7 +1,7 @@
 //! Messages of the insurance pool: depositors buy cw20 shares of a junior or a senior tranche,
 //! revenue (a share of fees and liquidation penalties) is split towards the junior tranche,
 //! withdrawals wait out a cool-down with their shares locked (still bearing losses), and only
-//! the clearinghouse may draw on the pool to cover a shortfall, junior tranche first.
+//! the liquidator may draw on the pool to cover a shortfall, junior tranche first.
 //!
 //! Units. Every amount is an integer in base units of the settlement denom (`Uint128`); shares
 //! are integers in base units of the tranche's cw20 token. A share's price is
@@ -50,9 +50,12 @@ pub struct InstantiateMsg {
     pub owner: String,
     /// Native denom of the settlement asset: the only denom deposited, earned and paid out.
     pub settlement_denom: String,
-    /// The clearinghouse, the only address allowed to `CoverShortfall`; usually `None` at
-    /// first and set with `UpdateConfig` once the clearinghouse is deployed.
+    /// The clearinghouse (of the backstop account); usually `None` at first and set with
+    /// `UpdateConfig` once the clearinghouse is deployed.
     pub clearinghouse: Option<String>,
+    /// The liquidator: the only address allowed to `CoverShortfall`, and the one whose
+    /// `KnownDeficits` withdrawals are valued net of; set later like `clearinghouse`.
+    pub liquidator: Option<String>,
     /// Code id of cw20-base, instantiated twice (junior and senior shares, 6 decimals) with
     /// the pool as the only minter.
     pub share_code_id: u64,
@@ -102,8 +105,10 @@ pub enum ExecuteMsg {
         /// Id of the request.
         id: u64,
     },
-    /// The clearinghouse only: pay up to `amount` to the clearinghouse, from the junior
-    /// tranche first, then the senior one. Response data is a JSON [`CoverResponse`].
+    /// The liquidator only: pay up to `amount` to the liquidator (which settles the
+    /// account's deficit with it), from the junior tranche first, then the senior one. The
+    /// liquidator decides the amount; the pool pays what it holds in coin. Response data is a
+    /// JSON [`CoverResponse`].
     CoverShortfall {
         /// The shortfall to cover, in settlement base units (positive).
         amount: Uint128,
@@ -142,6 +147,8 @@ pub enum ExecuteMsg {
     UpdateConfig {
         /// New clearinghouse address.
         clearinghouse: Option<String>,
+        /// New liquidator address.
+        liquidator: Option<String>,
         /// New cool-down in seconds (1 to 31,536,000); applies to requests made afterwards.
         cooldown_secs: Option<u64>,
         /// New withdrawal window in seconds (3,600 to 31,536,000); applies to requests made
@@ -221,9 +228,9 @@ pub enum QueryMsg {
     KnownDeficit {},
 }
 
-/// The known deficits of open liquidation lots. Read from the clearinghouse's settings (its
-/// auction), one page of the auction's active lots (at most 30, oldest first) and, per lot,
-/// its account's equity at fresh prices: deficit = max(0, −equity), rounded up.
+/// The known deficits of open liquidation lots, as the liquidator's `KnownDeficits` counts
+/// them (one page of its active lots, at most 30, oldest first; per lot its account's
+/// deficit at fresh prices, max(0, −equity) rounded up), split over the tranches.
 #[cw_serde]
 pub struct KnownDeficitResponse {
     /// Sum of the counted lots' deficits, settlement base units.
@@ -237,9 +244,9 @@ pub struct KnownDeficitResponse {
     /// Of those, lots whose account could not be valued now (e.g. a stale price), counted
     /// at their debt when the lot started, as if the lot fetched nothing.
     pub unpriced: u32,
-    /// False when the clearinghouse or its auction could not be asked (then nothing is
-    /// counted and withdrawals are valued at the ledger's value) or more than 30 lots are
-    /// open (the newer ones are not counted).
+    /// False when the liquidator could not be asked (then nothing is counted and
+    /// withdrawals are valued at the ledger's value) or more than 30 lots are open (the
+    /// newer ones are not counted).
     pub complete: bool,
 }
 
@@ -263,8 +270,10 @@ pub struct BackstopResponse {
 pub struct ConfigResponse {
     /// Native denom of the settlement asset.
     pub settlement_denom: String,
-    /// The only address allowed to `CoverShortfall`, once set.
+    /// The clearinghouse of the backstop account, once set.
     pub clearinghouse: Option<String>,
+    /// The only address allowed to `CoverShortfall`, once set.
+    pub liquidator: Option<String>,
     /// Code id the share tokens were instantiated from.
     pub share_code_id: u64,
     /// Cool-down of new withdrawal requests, seconds.
@@ -322,7 +331,7 @@ pub struct WithdrawalResponse {
 /// Answer to `CoverShortfall` (response data, JSON), also in the event's attributes.
 #[cw_serde]
 pub struct CoverResponse {
-    /// Paid to the clearinghouse: `junior_paid + senior_paid`.
+    /// Paid to the liquidator: `junior_paid + senior_paid`.
     pub covered: Uint128,
     /// What the pool could not pay: `amount − covered`.
     pub uncovered: Uint128,

@@ -1,7 +1,8 @@
-//! What the clearinghouse and the liquidation auction share: lots and their values.
+//! What the clearinghouse and the liquidator share: lots, their values and the answers of
+//! the clearinghouse's liquidation primitives.
 //!
-//! A lot is the part of an account taken by `Liquidate`: positions (signed sizes) and
-//! collateral. It stays in the liquidated account, frozen, until bidders take it; each take
+//! A lot is the part of an account taken by `Seize` (sent by the liquidator's `Liquidate`):
+//! positions (signed sizes) and collateral. It stays in the liquidated account, frozen, until bidders take it; each take
 //! moves a fraction of what remains to the bidder's account against a payment between the
 //! two accounts' settlement balances.
 
@@ -32,15 +33,17 @@ pub struct LotCollateral {
 /// Liquidation parameters of the clearinghouse (owner `SetLiquidation`).
 #[cw_serde]
 pub struct LiquidationConfig {
-    /// The liquidation-auction contract lots are handed to.
-    pub auction: String,
-    /// The insurance pool that covers deficits.
+    /// The liquidator contract: the only caller of the liquidation primitives (`Seize`,
+    /// `AuctionFill`, `AuctionTip`, `SettleDeficit`).
+    pub liquidator: String,
+    /// The insurance pool: where `SweepFees` sends revenue, and whom the liquidator asks
+    /// for covers.
     pub insurance: String,
     /// Penalty: fraction of the lot's gross mark value charged to the liquidated account
     /// (≤ 0.1); the keeper tip is paid out of it, the rest is protocol revenue.
     pub penalty: Decimal,
-    /// Paid to whoever calls `Liquidate` (settlement base units), even when the account is
-    /// underwater: the penalty is at least the tip.
+    /// Paid to the keeper who calls the liquidator's `Liquidate` (settlement base units),
+    /// even when the account is underwater: the penalty is at least the tip.
     pub keeper_tip: Uint128,
     /// Paid to whoever restarts a stale auction (`Redo`), charged to the account.
     pub redo_tip: Uint128,
@@ -66,6 +69,33 @@ pub struct LotValue {
     /// Each position's value, in the lot's order (what auto-deleveraging shares the deficit
     /// by, and the mark per unit it ranks counterparties' profits at).
     pub positions: Vec<SignedDecimal>,
+}
+
+/// What `Seize` answers (its response data, JSON).
+#[cw_serde]
+pub enum Seized {
+    /// A lot was taken and the account frozen: the lot's id, its value and gross value at
+    /// the marks it was chosen at, and what the account owed after the penalty.
+    Lot {
+        lot: u64,
+        value: SignedDecimal,
+        gross: SignedDecimal,
+        debt: Uint128,
+    },
+    /// The account holds nothing and its negative balance has `deficit` (settlement base
+    /// units, > 0) not yet sent down the waterfall: the liquidator asks the pool to cover
+    /// it and settles it with `SettleDeficit`.
+    Deficit { deficit: Uint128 },
+}
+
+/// What `AuctionFill` answers (its response data, JSON).
+#[cw_serde]
+pub struct Filled {
+    /// Paid by the bidder to the account (negative: received), settlement base units.
+    pub payment: cosmwasm_std::Int128,
+    /// When the fill closed the lot and left the account with nothing but a negative
+    /// balance: the part of it not yet sent down the waterfall (else 0).
+    pub deficit: Uint128,
 }
 
 /// Protocol-wide liquidation figures.

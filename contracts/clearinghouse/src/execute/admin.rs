@@ -147,7 +147,7 @@ pub fn set_liquidation(
     mut liquidation: LiquidationConfig,
 ) -> ContractResult<Response> {
     ensure_owner(deps.storage, &info.sender)?;
-    liquidation.auction = deps.api.addr_validate(&liquidation.auction)?.to_string();
+    liquidation.liquidator = deps.api.addr_validate(&liquidation.liquidator)?.to_string();
     liquidation.insurance = deps.api.addr_validate(&liquidation.insurance)?.to_string();
     if liquidation.penalty > Decimal::percent(10) {
         return Err(ContractError::InvalidConfig {

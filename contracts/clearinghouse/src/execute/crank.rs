@@ -10,7 +10,7 @@ use cosmwasm_std::{DepsMut, Env, Response};
 use ballast_types::pagination::page_limit;
 
 use crate::error::{ContractError, ContractResult};
-use crate::execute::deficit;
+use crate::execute::deficit::unrecorded_deficit;
 use crate::ledger::{self, MarketCash};
 use crate::state::{ACCOUNTS, CONFIG, HOLDERS, MARKETS};
 
@@ -43,12 +43,13 @@ pub fn crank(
             for (owner, sub_id) in &holders {
                 ledger::settle_position(deps.storage, &config, owner, *sub_id, &market, &m, &cash)?;
                 // A holder left with nothing but a negative balance (a position that
-                // expired underwater, never below maintenance before) goes down the loss
-                // waterfall now, not silently.
-                if let Some(liq) = &config.liquidation {
-                    if let Some(cover) = deficit::cover(&mut deps, liq, owner, *sub_id)? {
-                        response = cover.into_response(response);
-                    }
+                // expired underwater, never below maintenance before) is named, not
+                // silent: a keeper's `Liquidate` on the liquidator sends it down the
+                // waterfall.
+                let deficit = unrecorded_deficit(deps.storage, owner, *sub_id)?;
+                if !deficit.is_zero() {
+                    response =
+                        response.add_attribute("deficit", format!("{owner}/{sub_id}:{deficit}"));
                 }
             }
             let remaining = HOLDERS

@@ -1,12 +1,14 @@
-//! Where losses and revenue leave the clearinghouse: deficits to the insurance pool (or
-//! recorded bad debt), the keeper's redo tip, the pool's share of revenue.
+//! Where losses and revenue leave the clearinghouse: a deficit settled with the cover the
+//! liquidator obtained (the rest recorded as bad debt), the keeper's redo tip, the pool's
+//! share of revenue. How much the pool covers is the liquidator's decision; this side only
+//! bounds it (never more than the deficit, and only coins that arrived).
 
 use cosmwasm_std::{
-    to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Deps, DepsMut, Env, Int128, MessageInfo, Order,
-    Response, Uint128, WasmMsg,
+    to_json_binary, Addr, BankMsg, Coin, DepsMut, Env, Int128, MessageInfo, Order, Response,
+    Storage, Uint128, WasmMsg,
 };
 
-use ballast_types::insurance::wire::{PoolMsg, PoolQuery};
+use ballast_types::insurance::wire::PoolMsg;
 use ballast_types::liquidation::LiquidationConfig;
 
 use crate::error::{ContractError, ContractResult};
@@ -16,69 +18,71 @@ use crate::ledger;
 use crate::margin::Snapshot;
 use crate::state::{ACCOUNTS, CONFIG, FEES, HOLDINGS, LOSSES, POSITIONS};
 
-/// What the insurance pool holds (all tranches); nothing when it cannot be asked, so a
-/// broken pool records bad debt instead of blocking the auction.
-pub fn insurance_available(deps: Deps, liq: &LiquidationConfig) -> Uint128 {
-    deps.querier
-        .query_wasm_smart(&liq.insurance, &PoolQuery::Assets {})
-        .unwrap_or_default()
-}
-
-/// A deficit sent down the waterfall: the pool's message (when it pays anything), what it
-/// covers and what is left as recorded bad debt.
-pub struct Cover {
-    msg: Option<CosmosMsg>,
-    covered: Uint128,
-    uncovered: Uint128,
-}
-
-impl Cover {
-    pub fn into_response(self, response: Response) -> Response {
-        let response = response
-            .add_attribute("covered", self.covered)
-            .add_attribute("bad_debt", self.uncovered);
-        match self.msg {
-            Some(msg) => response.add_message(msg),
-            None => response,
-        }
+/// The liquidation settings, when `sender` is the liquidator.
+pub fn ensure_liquidator(
+    storage: &dyn Storage,
+    sender: &Addr,
+) -> ContractResult<LiquidationConfig> {
+    let liq = liquidation_config(&CONFIG.load(storage)?)?;
+    if sender.as_str() != liq.liquidator {
+        return Err(ContractError::NotLiquidator {});
     }
+    Ok(liq)
 }
 
-/// When an account has nothing left but a negative balance not yet sent down the
-/// waterfall, the insurance pool pays what it can of the new part (the tokens arrive in the
-/// same transaction); the rest stays on the account as recorded bad debt, which a later
-/// deposit pays first. None when there is no new deficit. Every path that can leave such a
-/// balance — an emptied lot, expiry or funding after a liquidation, fees — ends here,
-/// through the lot's close or `Liquidate` on the emptied account.
-pub fn cover(
-    deps: &mut DepsMut,
-    liq: &LiquidationConfig,
+/// The part of an account's negative balance not yet sent down the waterfall, when it holds
+/// nothing else (no position, no collateral); zero otherwise. Every path that can leave
+/// such a balance — an emptied lot, expiry or funding after a liquidation, fees — reaches
+/// the liquidator's cover through `Filled::deficit` or `Seize`.
+pub fn unrecorded_deficit(
+    storage: &dyn Storage,
     owner: &Addr,
     sub_id: u32,
-) -> ContractResult<Option<Cover>> {
-    let mut account = ACCOUNTS.load(deps.storage, (owner, sub_id))?;
-    let empty = POSITIONS
+) -> ContractResult<Uint128> {
+    let Some(account) = ACCOUNTS.may_load(storage, (owner, sub_id))? else {
+        return Ok(Uint128::zero());
+    };
+    let no_positions = POSITIONS
         .prefix((owner, sub_id))
-        .keys(deps.storage, None, None, Order::Ascending)
+        .keys(storage, None, None, Order::Ascending)
         .next()
-        .is_none()
-        && HOLDINGS
-            .prefix((owner, sub_id))
-            .keys(deps.storage, None, None, Order::Ascending)
-            .next()
-            .is_none();
-    if !empty || !account.settlement.is_negative() {
-        return Ok(None);
+        .is_none();
+    let no_collateral = HOLDINGS
+        .prefix((owner, sub_id))
+        .keys(storage, None, None, Order::Ascending)
+        .next()
+        .is_none();
+    if !no_positions || !no_collateral || !account.settlement.is_negative() {
+        return Ok(Uint128::zero());
     }
-    // Only what is not recorded yet: a recorded debt was covered as far as the pool could.
-    let deficit = account
+    // A recorded debt was covered as far as the pool could when it was recorded.
+    Ok(account
         .settlement
         .unsigned_abs()
-        .saturating_sub(account.recorded_debt);
+        .saturating_sub(account.recorded_debt))
+}
+
+/// Liquidator only: settles an emptied account's deficit with the attached cover. The cover
+/// is credited (at most the unrecorded deficit), the rest is recorded as bad debt: the
+/// account keeps it as a negative balance that a later deposit pays first, and it is never
+/// sent down the waterfall twice.
+pub fn settle_deficit(
+    deps: DepsMut,
+    info: MessageInfo,
+    owner: String,
+    sub_id: u32,
+) -> ContractResult<Response> {
+    ensure_liquidator(deps.storage, &info.sender)?;
+    let denom = CONFIG.load(deps.storage)?.settlement_denom;
+    let covered = cw_utils::may_pay(&info, &denom)?;
+    let owner = deps.api.addr_validate(&owner)?;
+    let deficit = unrecorded_deficit(deps.storage, &owner, sub_id)?;
     if deficit.is_zero() {
-        return Ok(None);
+        return Err(ContractError::NoDeficit {});
     }
-    let covered = deficit.min(insurance_available(deps.as_ref(), liq));
+    if covered > deficit {
+        return Err(ContractError::CoverTooLarge { covered, deficit });
+    }
     let uncovered = deficit - covered;
     let mut losses = LOSSES.may_load(deps.storage)?.unwrap_or_default();
     losses.covered_by_insurance = losses
@@ -90,28 +94,18 @@ pub fn cover(
         .checked_add(uncovered)
         .map_err(|_| ContractError::Overflow("bad debt"))?;
     LOSSES.save(deps.storage, &losses)?;
+    let mut account = ACCOUNTS.load(deps.storage, (&owner, sub_id))?;
     // Cannot overflow: recorded + uncovered ≤ |settlement|, and covered ≤ |settlement|.
     account.recorded_debt += uncovered;
     account.settlement +=
         Int128::try_from(covered).map_err(|_| ContractError::Overflow("covered"))?;
-    ACCOUNTS.save(deps.storage, (owner, sub_id), &account)?;
-    let msg = if covered.is_zero() {
-        None
-    } else {
-        Some(
-            WasmMsg::Execute {
-                contract_addr: liq.insurance.clone(),
-                msg: to_json_binary(&PoolMsg::CoverShortfall { amount: covered })?,
-                funds: vec![],
-            }
-            .into(),
-        )
-    };
-    Ok(Some(Cover {
-        msg,
-        covered,
-        uncovered,
-    }))
+    ACCOUNTS.save(deps.storage, (&owner, sub_id), &account)?;
+    Ok(Response::new()
+        .add_attribute("action", "settle_deficit")
+        .add_attribute("owner", owner)
+        .add_attribute("sub_id", sub_id.to_string())
+        .add_attribute("covered", covered)
+        .add_attribute("bad_debt", uncovered))
 }
 
 /// The redo tip, charged to the lot's account. Like the keeper tip it never exceeds what
@@ -125,10 +119,7 @@ pub fn auction_tip(
     keeper: String,
 ) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
-    let liq = liquidation_config(&config)?;
-    if info.sender.as_str() != liq.auction {
-        return Err(ContractError::NotAuction {});
-    }
+    let liq = ensure_liquidator(deps.storage, &info.sender)?;
     let lot = open_lot(deps.as_ref(), id)?;
     let keeper = deps.api.addr_validate(&keeper)?;
     let s = Snapshot::load(deps.as_ref(), &env, &lot.owner, lot.sub_id, None)?;

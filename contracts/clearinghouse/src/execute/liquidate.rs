@@ -7,18 +7,20 @@
 //! liquidation costs O(n log n) engine work and O(n) storage for n ≤ `MAX_POSITIONS`
 //! positions and `MAX_COLLATERALS` collateral assets.
 //!
-//! The lot stays in the liquidated account, frozen, until bidders take it (see `lot`).
+//! `Seize` is a primitive of the liquidator (its `Liquidate` decides when, and runs the
+//! auction, the cover and deleveraging); the choice of the lot stays here because it runs
+//! the margin engine on the account's state at every step (README, "Who owns what"). The
+//! lot stays in the liquidated account, frozen, until bidders take it (see `lot`).
 
 use cosmwasm_std::{
     to_json_binary, BankMsg, Coin, Decimal, DepsMut, Env, Int128, MessageInfo, Response,
-    SignedDecimal, Uint128, WasmMsg,
+    SignedDecimal, Uint128,
 };
 
-use ballast_types::auction::wire::StartLot;
-use ballast_types::liquidation::{LiquidationConfig, LotCollateral, LotPosition};
+use ballast_types::liquidation::{LiquidationConfig, LotCollateral, LotPosition, Seized};
 
 use crate::error::{ContractError, ContractResult};
-use crate::execute::deficit;
+use crate::execute::deficit::{ensure_liquidator, unrecorded_deficit};
 use crate::execute::lot::{in_lots, lot_value};
 use crate::ledger;
 use crate::margin::{decimal, units, whole, Snapshot};
@@ -226,16 +228,18 @@ fn choose_lot(
     Ok((taken, gross_at(hi_f)?))
 }
 
-pub fn liquidate(
+pub fn seize(
     mut deps: DepsMut,
     env: Env,
     info: MessageInfo,
     owner: String,
     sub_id: u32,
+    keeper: String,
 ) -> ContractResult<Response> {
-    let owner = deps.api.addr_validate(&owner)?;
+    let liq = ensure_liquidator(deps.storage, &info.sender)?;
     let config = CONFIG.load(deps.storage)?;
-    let liq = liquidation_config(&config)?;
+    let owner = deps.api.addr_validate(&owner)?;
+    let keeper = deps.api.addr_validate(&keeper)?;
     if let Some(lot) = FROZEN.may_load(deps.storage, (&owner, sub_id))? {
         return Err(ContractError::Frozen { lot });
     }
@@ -246,14 +250,16 @@ pub fn liquidate(
         // Nothing left to sell: a negative balance (left by expiry, funding or fees) goes
         // down the waterfall once; one already recorded as bad debt is not a lot, and
         // liquidating it again would only pay keeper tips out of the protocol's pocket.
-        let response = Response::new()
-            .add_attribute("action", "settle_deficit")
+        let deficit = unrecorded_deficit(deps.storage, &owner, sub_id)?;
+        if deficit.is_zero() {
+            return Err(ContractError::NothingToLiquidate {});
+        }
+        return Ok(Response::new()
+            .add_attribute("action", "seize_deficit")
             .add_attribute("owner", owner.to_string())
-            .add_attribute("sub_id", sub_id.to_string());
-        return match deficit::cover(&mut deps, &liq, &owner, sub_id)? {
-            Some(cover) => Ok(cover.into_response(response)),
-            None => Err(ContractError::NothingToLiquidate {}),
-        };
+            .add_attribute("sub_id", sub_id.to_string())
+            .add_attribute("deficit", deficit)
+            .set_data(to_json_binary(&Seized::Deficit { deficit })?));
     }
     let report = s.report()?;
     if report.equity >= report.maintenance_margin {
@@ -328,19 +334,14 @@ pub fn liquidate(
     LOSSES.save(deps.storage, &losses)?;
 
     let value = lot_value(&s, &lot)?;
-    let start = WasmMsg::Execute {
-        contract_addr: liq.auction.clone(),
-        msg: to_json_binary(&StartLot::StartLot {
-            lot: id,
-            value: value.value,
-            gross: value.gross,
-            debt,
-        })?,
-        funds: vec![],
+    let seized = Seized::Lot {
+        lot: id,
+        value: value.value,
+        gross: value.gross,
+        debt,
     };
     let mut response = Response::new()
-        .add_message(start)
-        .add_attribute("action", "liquidate")
+        .add_attribute("action", "seize")
         .add_attribute("owner", owner)
         .add_attribute("sub_id", sub_id.to_string())
         .add_attribute("lot", id.to_string())
@@ -350,10 +351,11 @@ pub fn liquidate(
         .add_attribute("lot_gross", value.gross.to_string())
         .add_attribute("penalty", penalty)
         .add_attribute("keeper_tip", tip)
-        .add_attribute("debt", debt);
+        .add_attribute("debt", debt)
+        .set_data(to_json_binary(&seized)?);
     if !tip.is_zero() {
         response = response.add_message(BankMsg::Send {
-            to_address: info.sender.to_string(),
+            to_address: keeper.to_string(),
             amount: vec![Coin::new(tip, config.settlement_denom)],
         });
     }

@@ -6,20 +6,21 @@
 //! account's cash and leaves the lot), and a take is priced on exactly what moves.
 
 use cosmwasm_std::{
-    to_json_binary, Addr, Decimal, Deps, DepsMut, Env, Int128, MessageInfo, Response, SignedDecimal,
+    to_json_binary, Addr, Decimal, Deps, DepsMut, Env, Int128, MessageInfo, Response,
+    SignedDecimal, Uint128,
 };
 
 use ballast_types::clearinghouse::{AccountMode, FillTerms, MarketConfig};
-use ballast_types::liquidation::{AccountRef, LiquidationConfig, LotValue};
+use ballast_types::liquidation::{AccountRef, Filled, LotValue};
 
 use crate::error::{ContractError, ContractResult};
 use crate::execute::callback::assert_initial_margin;
-use crate::execute::deficit;
-use crate::execute::liquidate::{abs, add, liquidation_config, part_value, Part};
+use crate::execute::deficit::{ensure_liquidator, unrecorded_deficit};
+use crate::execute::liquidate::{abs, add, part_value, Part};
 use crate::execute::trade::{ensure_room_for, next_position};
 use crate::ledger::{self, MarketCash};
 use crate::margin::{decimal, units, Snapshot};
-use crate::state::{Config, Lot, Position, ACCOUNTS, CONFIG, FROZEN, LOSSES, LOTS, POSITIONS};
+use crate::state::{Config, Lot, Position, ACCOUNTS, FROZEN, LOSSES, LOTS, POSITIONS};
 
 /// `size` × `fraction` in whole lots of `lot` (the market's lot size), its magnitude rounded
 /// up (capped at |size|) or down. Orders trade whole lots only, so positions are cut in whole
@@ -112,14 +113,6 @@ pub fn lot_now(deps: Deps, env: &Env, lot: &mut Lot) -> ContractResult<LotValue>
     lot_value(&s, lot)
 }
 
-fn ensure_auction(config: &Config, sender: &Addr) -> ContractResult<LiquidationConfig> {
-    let liq = liquidation_config(config)?;
-    if sender.as_str() != liq.auction {
-        return Err(ContractError::NotAuction {});
-    }
-    Ok(liq)
-}
-
 pub fn open_lot(deps: Deps, id: u64) -> ContractResult<Lot> {
     match LOTS.may_load(deps.storage, id)? {
         Some(lot) if lot.open => Ok(lot),
@@ -142,8 +135,7 @@ pub fn auction_fill(
     fraction: Decimal,
     terms: FillTerms,
 ) -> ContractResult<Response> {
-    let config = CONFIG.load(deps.storage)?;
-    let liq = ensure_auction(&config, &info.sender)?;
+    ensure_liquidator(deps.storage, &info.sender)?;
     let mut lot = open_lot(deps.as_ref(), id)?;
     if fraction.is_zero() || fraction > Decimal::one() {
         return Err(ContractError::BadFraction {
@@ -174,7 +166,7 @@ pub fn auction_fill(
             let bidder = (&to, to_sub);
             let frac = decimal(fraction)?;
             return deleverage_fill(
-                deps, &env, &s, &liq, id, lot, parts, bidder, market, frac, premium,
+                deps, &env, &s, id, lot, parts, bidder, market, frac, premium,
             );
         }
     };
@@ -269,7 +261,7 @@ pub fn auction_fill(
     }
     ledger::add_settlement(deps.storage, from.0, from.1, payment)?;
     ledger::add_settlement(deps.storage, &to, to_sub, neg(payment)?)?;
-    let mut response = Response::new()
+    let response = Response::new()
         .add_message(assert_initial_margin(&env, &to, to_sub)?)
         .add_attribute("action", "auction_fill")
         .add_attribute("lot", id.to_string())
@@ -277,13 +269,13 @@ pub fn auction_fill(
         .add_attribute("fraction", fraction.to_string())
         .add_attribute("mark_value", value.to_string())
         .add_attribute("gross_value", gross.to_string())
-        .add_attribute("payment", payment.to_string())
-        .set_data(to_json_binary(&payment)?);
-    if all {
-        response = close_lot(&mut deps, &liq, &mut lot, response)?;
-    }
+        .add_attribute("payment", payment.to_string());
+    let deficit = match all {
+        true => close_lot(&mut deps, &mut lot)?,
+        false => Uint128::zero(),
+    };
     LOTS.save(deps.storage, id, &lot)?;
-    Ok(response)
+    Ok(response.set_data(to_json_binary(&Filled { payment, deficit })?))
 }
 
 /// Auto-deleveraging: the bidder's opposite position in `market` absorbs as much of
@@ -300,7 +292,6 @@ fn deleverage_fill(
     mut deps: DepsMut,
     env: &Env,
     s: &Snapshot,
-    liq: &LiquidationConfig,
     id: u64,
     mut lot: Lot,
     parts: Vec<Option<Part>>,
@@ -386,38 +377,30 @@ fn deleverage_fill(
         .checked_add(socialized)
         .map_err(|_| ContractError::Overflow("socialized"))?;
     LOSSES.save(deps.storage, &losses)?;
-    let mut response = Response::new()
+    let response = Response::new()
         .add_attribute("action", "deleverage")
         .add_attribute("lot", id.to_string())
         .add_attribute("counterparty", format!("{to}/{to_sub}"))
         .add_attribute("market", market)
         .add_attribute("size", take.to_string())
         .add_attribute("payment", payment.to_string())
-        .add_attribute("socialized", socialized)
-        .set_data(to_json_binary(&payment)?);
+        .add_attribute("socialized", socialized);
     let empty = lot.positions.iter().all(|p| p.size.is_zero())
         && lot.collateral.iter().all(|c| c.amount.is_zero());
-    if empty {
-        response = close_lot(&mut deps, liq, &mut lot, response)?;
-    }
+    let deficit = match empty {
+        true => close_lot(&mut deps, &mut lot)?,
+        false => Uint128::zero(),
+    };
     LOTS.save(deps.storage, id, &lot)?;
-    Ok(response)
+    Ok(response.set_data(to_json_binary(&Filled { payment, deficit })?))
 }
 
-/// A lot that is all taken: the account thaws, and a deficit it is left with goes to the
-/// insurance pool (the caller saves the lot).
-pub fn close_lot(
-    deps: &mut DepsMut,
-    liq: &LiquidationConfig,
-    lot: &mut Lot,
-    response: Response,
-) -> ContractResult<Response> {
+/// A lot that is all taken: the account thaws (the caller saves the lot). Returns the
+/// deficit it is left with, not yet sent down the waterfall: the liquidator covers it.
+pub fn close_lot(deps: &mut DepsMut, lot: &mut Lot) -> ContractResult<Uint128> {
     lot.open = false;
     FROZEN.remove(deps.storage, (&lot.owner, lot.sub_id));
-    Ok(match deficit::cover(deps, liq, &lot.owner, lot.sub_id)? {
-        Some(cover) => cover.into_response(response),
-        None => response,
-    })
+    unrecorded_deficit(deps.storage, &lot.owner, lot.sub_id)
 }
 
 /// Moves signed `take` of `market` (whose cash now is `cash`; the giver already settled

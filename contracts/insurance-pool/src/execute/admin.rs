@@ -14,7 +14,7 @@ pub fn owner_only(deps: &DepsMut, info: &MessageInfo) -> ContractResult<()> {
 pub fn update_config(
     deps: DepsMut,
     info: MessageInfo,
-    clearinghouse: Option<String>,
+    (clearinghouse, liquidator): (Option<String>, Option<String>),
     cooldown_secs: Option<u64>,
     withdraw_window_secs: Option<u64>,
     junior_tilt: Option<Decimal>,
@@ -23,6 +23,9 @@ pub fn update_config(
     let mut config = CONFIG.load(deps.storage)?;
     if let Some(c) = clearinghouse {
         config.clearinghouse_addr = Some(deps.api.addr_validate(&c)?);
+    }
+    if let Some(l) = liquidator {
+        config.liquidator = Some(deps.api.addr_validate(&l)?);
     }
     if let Some(secs) = cooldown_secs {
         config.cooldown_secs = validate_cooldown(secs)?;
@@ -34,13 +37,11 @@ pub fn update_config(
         config.junior_tilt = validate_tilt(tilt)?;
     }
     CONFIG.save(deps.storage, &config)?;
-    let clearinghouse = config
-        .clearinghouse_addr
-        .map(|a| a.to_string())
-        .unwrap_or_default();
+    let named = |a: Option<cosmwasm_std::Addr>| a.map(|a| a.to_string()).unwrap_or_default();
     Ok(Response::new()
         .add_attribute("action", "update_config")
-        .add_attribute("clearinghouse", clearinghouse)
+        .add_attribute("clearinghouse", named(config.clearinghouse_addr))
+        .add_attribute("liquidator", named(config.liquidator))
         .add_attribute("cooldown_secs", config.cooldown_secs.to_string())
         .add_attribute(
             "withdraw_window_secs",

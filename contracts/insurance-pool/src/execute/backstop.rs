@@ -7,9 +7,9 @@ use cosmwasm_std::{
     coins, Addr, Decimal, DepsMut, Env, MessageInfo, Response, SignedDecimal, Uint128,
 };
 
-use ballast_types::auction::wire::AuctionMsg;
 use ballast_types::clearinghouse::wire::{ClearinghouseMsg, ClearinghouseQuery, LotView};
 use ballast_types::clearinghouse::{AccountMode, AccountSetup, LotRef, SubAccount};
+use ballast_types::liquidator::wire::AuctionMsg;
 
 use crate::book::Book;
 use crate::error::{ContractError, ContractResult};

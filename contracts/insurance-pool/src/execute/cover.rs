@@ -1,4 +1,5 @@
-//! Shortfall cover: the clearinghouse alone draws on the pool, junior tranche first.
+//! Shortfall cover: the liquidator alone draws on the pool, junior tranche first; the pool
+//! decides no amount, it pays what is asked as far as its coin goes.
 
 use cosmwasm_std::{to_json_binary, DepsMut, Env, MessageInfo, Response, Uint128};
 
@@ -16,9 +17,9 @@ pub fn cover_shortfall(
     amount: Uint128,
 ) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
-    // Unset clearinghouse: nobody may draw.
-    let clearinghouse = match &config.clearinghouse_addr {
-        Some(c) if c == info.sender => c.clone(),
+    // Unset liquidator: nobody may draw.
+    let liquidator = match &config.liquidator {
+        Some(l) if *l == info.sender => l.clone(),
         _ => return Err(ContractError::Unauthorized {}),
     };
     if amount.is_zero() {
@@ -65,7 +66,7 @@ pub fn cover_shortfall(
         senior_paid,
     };
     Ok(Response::new()
-        .add_messages(pay(&clearinghouse, covered, &config.settlement_denom))
+        .add_messages(pay(&liquidator, covered, &config.settlement_denom))
         .set_data(to_json_binary(&answer)?)
         .add_attribute("action", "cover_shortfall")
         .add_attribute("id", id.to_string())

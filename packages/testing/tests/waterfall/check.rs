@@ -52,7 +52,7 @@ impl World {
             prop_assert_eq!(nav, coin + b.equity.u128(), "I1: NAV = liquid + equity");
             prop_assert!(b.junior_debt.is_zero() || tranches[0].liquid.is_zero());
         }
-        prop_assert_eq!(s.balance(&s.waterfall().auction, SETTLEMENT), 0);
+        prop_assert_eq!(s.balance(&s.waterfall().liquidator, SETTLEMENT), 0);
         prop_assert_eq!(usdc(s), self.usdc_total, "I1: uusdc created or destroyed");
         // I7: shares × price never exceed the NAV (rounding against depositors).
         for t in &tranches {
@@ -117,7 +117,7 @@ pub fn usdc(s: &Suite) -> u128 {
     holders.extend([
         s.ch().clearinghouse.clone(),
         w.insurance.clone(),
-        w.auction.clone(),
+        w.liquidator.clone(),
         w.keeper.clone(),
     ]);
     // The pool is among the traders once it is the backstop: count it once.

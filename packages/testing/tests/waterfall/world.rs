@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use ballast_risk::model::Instrument;
-use ballast_testing::{attribute, Suite, SETTLEMENT};
+use ballast_testing::{attribute, has_action, Suite, SETTLEMENT};
 use ballast_types::clearinghouse::{AccountMode, ExecuteMsg, MarketConfig};
 use ballast_types::insurance::{ReceiveMsg as PoolReceive, Tranche};
 use ballast_types::order::Side::{Buy, Sell};
@@ -186,7 +186,7 @@ impl World {
                         "I4: liquidated a healthy account"
                     );
                     let attr = |k: &str| attribute(&r, k).unwrap_or_default();
-                    if attr("action") == "settle_deficit" {
+                    if has_action(&r, "seize_deficit") {
                         // An account emptied by expiry: its deficit went down the waterfall
                         // (I19), no lot, no keeper tip.
                         prop_assert!(b.equity < SignedDecimal::zero());
@@ -283,6 +283,21 @@ impl World {
                     if !settled.is_empty() && settled != "0" {
                         count(12);
                     }
+                    // A keeper sends every deficit the crank names down the waterfall.
+                    let named: Vec<String> = r
+                        .events
+                        .iter()
+                        .flat_map(|e| &e.attributes)
+                        .filter(|a| a.key == "deficit")
+                        .map(|a| a.value.clone())
+                        .collect();
+                    for n in named {
+                        let t = (0..self.s.traders.len())
+                            .find(|&t| n.starts_with(&format!("{}/0:", self.s.traders[t])))
+                            .ok_or_else(|| fail(format!("unknown account in {n}")))?;
+                        let r = self.s.liquidate(t, 0).map_err(fail)?;
+                        prop_assert!(has_action(&r, "settle_deficit"), "I19: {n} not settled");
+                    }
                 }
                 let _ = self.s.crank("BTC-PERP");
             }
@@ -339,9 +354,9 @@ impl World {
                         prop_assert!(!self.s.lot_status(lot).active && !self.s.lot(lot).open);
                         let last = self.s.lot_history(lot).pop().map(|e| e.kind);
                         let bidder = match last {
-                            Some(ballast_types::auction::LotEventKind::Bid { bidder, .. }) => {
-                                bidder
-                            }
+                            Some(ballast_types::liquidator::LotEventKind::Bid {
+                                bidder, ..
+                            }) => bidder,
                             other => return Err(fail(other)),
                         };
                         prop_assert_eq!(bidder, self.s.traders[pool].to_string());

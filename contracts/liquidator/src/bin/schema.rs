@@ -1,4 +1,4 @@
-use ballast_types::auction::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+use ballast_types::liquidator::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 use cosmwasm_schema::write_api;
 
 fn main() {

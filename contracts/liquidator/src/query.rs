@@ -3,7 +3,7 @@
 use cosmwasm_std::{Deps, Env, Order};
 use cw_storage_plus::Bound;
 
-use ballast_types::auction::{ConfigResponse, LotEvent, LotStatus};
+use ballast_types::liquidator::{ConfigResponse, LotEvent, LotStatus};
 use ballast_types::pagination::page_limit;
 
 use crate::curve::{factor, price};
@@ -31,6 +31,7 @@ fn status(deps: Deps, env: &Env, lot: u64, a: Auction) -> ContractResult<LotStat
     };
     Ok(LotStatus {
         lot,
+        account: a.account,
         started: a.started,
         start_value: a.start_value,
         start_gross: a.start_gross,

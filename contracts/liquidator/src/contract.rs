@@ -4,15 +4,15 @@
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response};
 
-use ballast_types::auction::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+use ballast_types::liquidator::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::curve::validate;
 use crate::error::{ContractError, ContractResult};
-use crate::execute;
 use crate::query;
 use crate::state::{Config, CONFIG};
+use crate::{deleverage, execute, waterfall};
 
-pub const CONTRACT_NAME: &str = "crates.io:ballast-liquidation-auction";
+pub const CONTRACT_NAME: &str = "crates.io:ballast-liquidator";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -49,12 +49,7 @@ pub fn execute(
     // No message takes a payment: bids pay through the clearinghouse's ledger.
     cw_utils::nonpayable(&info)?;
     match msg {
-        ExecuteMsg::StartLot {
-            lot,
-            value,
-            gross,
-            debt,
-        } => execute::start_lot(deps, env, info, lot, value, gross, debt),
+        ExecuteMsg::Liquidate(account) => waterfall::liquidate(deps, info, account),
         ExecuteMsg::Bid {
             lot,
             sub_id,
@@ -63,7 +58,7 @@ pub fn execute(
         } => execute::bid(deps, env, info, lot, sub_id, fraction, max_price),
         ExecuteMsg::Redo { lot } => execute::redo(deps, env, info, lot),
         ExecuteMsg::Deleverage { lot, candidates } => {
-            crate::deleverage::deleverage(deps, env, lot, candidates)
+            deleverage::deleverage(deps, env, lot, candidates)
         }
         ExecuteMsg::SetCurve { curve } => execute::set_curve(deps, info, curve),
         ExecuteMsg::SetBackstop { backstop } => execute::set_backstop(deps, info, backstop),
@@ -75,13 +70,16 @@ pub fn execute(
     }
 }
 
-/// The backstop's answer to a redo's request, or the clearinghouse's to a bid (see
-/// `execute::redo` and `execute::bid`).
+/// The answers the waterfall continues from: the clearinghouse's to a seizure, a bid or a
+/// deleveraging fill, the backstop's to a redo, the pool's to a cover.
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Response> {
     match msg.id {
         execute::BACKSTOP_REPLY => execute::backstop_answered(deps, env, msg),
         execute::BID_REPLY => execute::bid_filled(deps, env, msg),
+        waterfall::SEIZE_REPLY => waterfall::seized(deps, env, msg),
+        waterfall::COVER_REPLY => waterfall::covered(deps, msg),
+        deleverage::DELEVERAGE_REPLY => deleverage::filled(deps, msg),
         id => Err(ContractError::UnknownReply { id }),
     }
 }
@@ -100,6 +98,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> ContractResult<Binary> {
             start_after,
             limit,
         } => to_json_binary(&query::history(deps, lot, start_after, limit)?)?,
+        QueryMsg::KnownDeficits {} => to_json_binary(&waterfall::known_deficits(deps)?)?,
     })
 }
 

@@ -1,4 +1,8 @@
-//! Messages of the liquidation auction: Dutch auctions of liquidation lots.
+//! Messages of the liquidator: the whole loss-waterfall policy in one contract — when an
+//! account is liquidated (`Liquidate`), the Dutch auction of its lot, restarts and their
+//! tips, the backstop bid, the cover asked of the insurance pool, and auto-deleveraging.
+//! The clearinghouse keeps the bounded primitives it calls (`Seize`, `AuctionFill`,
+//! `AuctionTip`, `SettleDeficit`).
 //!
 //! A lot's price for a bidder is its mark value minus a discount on its gross value that
 //! grows over time: `price = value − (1 − f(t)) · gross`, where the factor `f` starts at
@@ -41,13 +45,13 @@ pub struct InstantiateMsg {
 
 #[cw_serde]
 pub enum ExecuteMsg {
-    /// Clearinghouse only: a new lot, valued at its start.
-    StartLot {
-        lot: u64,
-        value: SignedDecimal,
-        gross: SignedDecimal,
-        debt: Uint128,
-    },
+    /// Anyone (keepers), when the account's equity is below maintenance margin at fresh
+    /// prices: the clearinghouse seizes the smallest lot that restores initial margin
+    /// (`Seize`), pays the caller the keeper tip, and the lot's Dutch auction starts. An
+    /// account that holds nothing but a negative balance not yet sent down the waterfall
+    /// goes to the insurance pool instead: the pool covers what it can, the rest is recorded
+    /// as bad debt (no tip).
+    Liquidate(AccountRef),
     /// Take `fraction` (0, 1] of what remains of `lot` into the sender's clearinghouse
     /// account `sub_id`, if the current price of the whole remainder is at most `max_price`
     /// (settlement base units). The account must pass initial margin afterwards.
@@ -117,6 +121,28 @@ pub enum QueryMsg {
         start_after: Option<u32>,
         limit: Option<u32>,
     },
+    /// What the active lots' accounts are short at the mark now, summed over the oldest
+    /// page of them (`MAX_DEFICIT_LOTS`): the deficits the insurance pool can see coming.
+    #[returns(KnownDeficits)]
+    KnownDeficits {},
+}
+
+/// Active lots counted by `KnownDeficits` at most (one page).
+pub const MAX_DEFICIT_LOTS: u32 = 30;
+
+/// The deficits of the active lots: each lot's account at max(0, −equity) at fresh prices
+/// (equity rounded down, so the deficit rounds up), or at its debt when it cannot be valued.
+#[cw_serde]
+#[derive(Default)]
+pub struct KnownDeficits {
+    /// Settlement base units (saturating).
+    pub total: Uint128,
+    /// Lots counted.
+    pub lots: u32,
+    /// Of those, lots counted at their debt because their account could not be valued.
+    pub unpriced: u32,
+    /// False when a full page was counted (newer lots may be open and were not).
+    pub complete: bool,
 }
 
 #[cw_serde]
@@ -137,6 +163,8 @@ pub enum BackstopMsg {
 #[cw_serde]
 pub struct LotStatus {
     pub lot: u64,
+    /// The liquidated account.
+    pub account: AccountRef,
     /// When the current run (start or last redo) began.
     pub started: u64,
     /// Mark value and gross value at that start, settlement base units.
@@ -186,12 +214,12 @@ pub struct LotEvent {
     pub kind: LotEventKind,
 }
 
-/// What other contracts send the auction, serialized on their own (a contract that sends
+/// What other contracts send the liquidator, serialized on their own (a contract that sends
 /// one variant need not link the serializers of the whole `ExecuteMsg`); JSON equal to the
 /// full message's (tested below).
 pub mod wire {
-    use cosmwasm_std::{Decimal, SignedDecimal, Uint128};
-    use serde::{Deserialize, Serialize};
+    use cosmwasm_std::{Decimal, SignedDecimal};
+    use serde::Serialize;
 
     /// `ExecuteMsg::Bid`, sent by the insurance pool as backstop bidder.
     #[derive(Serialize)]
@@ -205,34 +233,12 @@ pub mod wire {
         },
     }
 
-    /// `QueryMsg::Lots`.
+    /// `QueryMsg::KnownDeficits`, asked by the insurance pool (its answer is
+    /// `super::KnownDeficits`).
     #[derive(Serialize)]
     #[serde(rename_all = "snake_case")]
-    pub enum AuctionQuery {
-        Lots {
-            start_after: Option<u64>,
-            limit: Option<u32>,
-        },
-    }
-
-    /// The part of `LotStatus` others read.
-    #[derive(Deserialize)]
-    pub struct LotStatusView {
-        pub lot: u64,
-        /// What the account owed when the lot started.
-        pub debt: Uint128,
-    }
-
-    /// `ExecuteMsg::StartLot`, sent by the clearinghouse when it liquidates an account.
-    #[derive(Serialize)]
-    #[serde(rename_all = "snake_case")]
-    pub enum StartLot {
-        StartLot {
-            lot: u64,
-            value: SignedDecimal,
-            gross: SignedDecimal,
-            debt: Uint128,
-        },
+    pub enum LiquidatorQuery {
+        KnownDeficits {},
     }
 
     #[cfg(test)]
@@ -241,30 +247,8 @@ pub mod wire {
         use cosmwasm_std::to_json_binary;
 
         #[test]
-        fn start_lot_has_the_json_of_the_full_message() {
-            let (value, gross) = ("-12.5".parse().unwrap(), "12.5".parse().unwrap());
-            let wire = StartLot::StartLot {
-                lot: 7,
-                value,
-                gross,
-                debt: Uint128::new(3),
-            };
-            let full = crate::auction::ExecuteMsg::StartLot {
-                lot: 7,
-                value,
-                gross,
-                debt: Uint128::new(3),
-            };
-            assert_eq!(
-                to_json_binary(&wire).unwrap(),
-                to_json_binary(&full).unwrap()
-            );
-        }
-
-        #[test]
-        fn bid_lots_and_status_match_the_shared_types() {
-            use crate::auction::{ExecuteMsg, LotStatus, QueryMsg};
-            use cosmwasm_std::from_json;
+        fn bid_and_known_deficits_match_the_shared_types() {
+            use crate::liquidator::{ExecuteMsg, QueryMsg};
             let bid = AuctionMsg::Bid {
                 lot: 9,
                 sub_id: 3,
@@ -281,34 +265,10 @@ pub mod wire {
                 to_json_binary(&bid).unwrap(),
                 to_json_binary(&shared).unwrap()
             );
-            let local = AuctionQuery::Lots {
-                start_after: None,
-                limit: Some(30),
-            };
-            let shared = QueryMsg::Lots {
-                start_after: None,
-                limit: Some(30),
-            };
             assert_eq!(
-                to_json_binary(&local).unwrap(),
-                to_json_binary(&shared).unwrap()
+                to_json_binary(&LiquidatorQuery::KnownDeficits {}).unwrap(),
+                to_json_binary(&QueryMsg::KnownDeficits {}).unwrap()
             );
-            let status = LotStatus {
-                lot: 4,
-                started: 1,
-                start_value: SignedDecimal::one(),
-                start_gross: SignedDecimal::one(),
-                debt: Uint128::new(77),
-                remaining: Decimal::one(),
-                factor: Decimal::one(),
-                price: None,
-                needs_redo: false,
-                redos: 0,
-                active: true,
-            };
-            let view: Vec<LotStatusView> =
-                from_json(to_json_binary(&vec![status]).unwrap()).unwrap();
-            assert_eq!((view[0].lot, view[0].debt), (4, Uint128::new(77)));
         }
     }
 }

@@ -1,11 +1,11 @@
 //! The curve, partial takes, redo after the floor, bad bids.
 
 use ballast_testing::Suite;
-use ballast_types::auction::{LotEvent, LotEventKind, QueryMsg};
+use ballast_types::liquidator::{LotEvent, LotEventKind, QueryMsg};
 use cosmwasm_std::{Decimal, SignedDecimal};
 
 use crate::{any_price, contract_err};
-use ballast_liquidation_auction::error::ContractError;
+use ballast_liquidator::error::ContractError;
 
 const ALICE: usize = 0;
 const BOB: usize = 1;
@@ -23,7 +23,7 @@ fn history(s: &Suite, lot: u64) -> Vec<LotEvent> {
     s.app
         .wrap()
         .query_wasm_smart(
-            &s.waterfall().auction,
+            &s.waterfall().liquidator,
             &QueryMsg::History {
                 lot,
                 start_after: None,
@@ -170,12 +170,12 @@ fn bad_32_bid_above_max_price_or_fraction_outside_0_1() {
 /// configured backstop alone may bid once the run is over, and only the owner configures it.
 #[test]
 fn a_backstop_that_does_not_take_the_lot_leaves_it_to_the_redo() {
-    use ballast_types::auction::{ConfigResponse, ExecuteMsg};
+    use ballast_types::liquidator::{ConfigResponse, ExecuteMsg};
     use cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult};
     use cw_multi_test::{ContractWrapper, Executor};
 
     let (mut s, btc) = lot_open();
-    let (owner, auction) = (s.owner.clone(), s.waterfall().auction.clone());
+    let (owner, auction) = (s.owner.clone(), s.waterfall().liquidator.clone());
     let set = |backstop: &cosmwasm_std::Addr| ExecuteMsg::SetBackstop {
         backstop: Some(backstop.to_string()),
     };
@@ -261,11 +261,11 @@ fn a_backstop_that_does_not_take_the_lot_leaves_it_to_the_redo() {
 /// clearinghouse's ledger); coins attached to one are refused, not kept off the books.
 #[test]
 fn adv_13_auction_refuses_attached_funds() {
-    use ballast_types::auction::ExecuteMsg;
+    use ballast_types::liquidator::ExecuteMsg;
     use cw_multi_test::Executor;
     let (mut s, _) = lot_open();
     let carol = s.traders[CAROL].clone();
-    let auction = s.waterfall().auction.clone();
+    let auction = s.waterfall().liquidator.clone();
     let before = (s.all_accounts(), s.lot_status(1));
     for msg in [
         ExecuteMsg::Bid {

@@ -1,19 +1,19 @@
 //! Owner calls, callers that are not the clearinghouse, pagination, migration.
 
 use ballast_testing::{curve_config, Suite};
-use ballast_types::auction::{Curve, ExecuteMsg, LotStatus, MigrateMsg, QueryMsg};
 use ballast_types::clearinghouse::ExecuteMsg as ClearinghouseMsg;
 use ballast_types::liquidation::AccountRef;
-use cosmwasm_std::{Decimal, SignedDecimal, Uint128};
+use ballast_types::liquidator::{Curve, ExecuteMsg, LotStatus, MigrateMsg, QueryMsg};
+use cosmwasm_std::{Decimal, SignedDecimal};
 use cw_multi_test::Executor;
 
 use crate::contract_err;
-use ballast_liquidation_auction::error::ContractError;
+use ballast_liquidator::error::ContractError;
 
 #[test]
 fn bad_37_curve_is_owner_only_and_validated() {
     let mut s = Suite::with_liquidation();
-    let auction = s.waterfall().auction.clone();
+    let auction = s.waterfall().liquidator.clone();
     let stranger = s.traders[0].clone();
     let msg = ExecuteMsg::SetCurve {
         curve: curve_config(),
@@ -61,37 +61,51 @@ fn bad_37_curve_is_owner_only_and_validated() {
 }
 
 #[test]
-fn bad_42_lots_and_fills_only_from_the_contracts_themselves() {
-    let mut s = Suite::with_liquidation();
-    let auction = s.waterfall().auction.clone();
-    let stranger = s.traders[0].clone();
-    let start = ExecuteMsg::StartLot {
-        lot: 7,
-        value: SignedDecimal::one(),
-        gross: SignedDecimal::one(),
-        debt: Uint128::zero(),
+fn bad_42_the_clearinghouse_primitives_answer_only_the_liquidator() {
+    let mut s = Suite::levered();
+    s.crash_until(0, 0, false);
+    let stranger = s.traders[2].clone();
+    let alice = AccountRef {
+        owner: s.traders[0].to_string(),
+        sub_id: 0,
     };
+    let primitives = [
+        ClearinghouseMsg::Seize {
+            account: alice.clone(),
+            keeper: stranger.to_string(),
+        },
+        ClearinghouseMsg::AuctionFill {
+            lot: 1,
+            bidder: AccountRef {
+                owner: stranger.to_string(),
+                sub_id: 0,
+            },
+            fraction: Decimal::one(),
+            terms: ballast_types::clearinghouse::FillTerms::Bid {
+                factor: Decimal::one(),
+                max_price: SignedDecimal::MAX,
+            },
+        },
+        ClearinghouseMsg::AuctionTip {
+            lot: 1,
+            keeper: stranger.to_string(),
+        },
+        ClearinghouseMsg::SettleDeficit(alice),
+    ];
+    for msg in primitives {
+        let err = s.ch_exec(&stranger, &msg, &[]).unwrap_err();
+        assert!(
+            format!("{err:?}").contains("only the liquidator contract"),
+            "{msg:?}: {err:?}"
+        );
+    }
+    // Through the liquidator the same account is seized, and the keeper is its caller.
+    let r = s.liquidate(0, 0).unwrap();
     assert_eq!(
-        contract_err(
-            s.app
-                .execute_contract(stranger.clone(), auction, &start, &[])
-        ),
-        ContractError::NotClearinghouse {}
+        ballast_testing::attribute(&r, "keeper").as_deref(),
+        Some(s.waterfall().keeper.as_str())
     );
-    let fill = ClearinghouseMsg::AuctionFill {
-        lot: 1,
-        bidder: AccountRef {
-            owner: stranger.to_string(),
-            sub_id: 0,
-        },
-        fraction: Decimal::one(),
-        terms: ballast_types::clearinghouse::FillTerms::Bid {
-            factor: Decimal::one(),
-            max_price: SignedDecimal::MAX,
-        },
-    };
-    let err = s.ch_exec(&stranger, &fill, &[]).unwrap_err();
-    assert!(format!("{err:?}").contains("only the auction"), "{err:?}");
+    assert!(s.lot_status(1).active);
 }
 
 #[test]
@@ -103,7 +117,7 @@ fn bad_43_pagination_limit_of_millions_is_capped() {
         .app
         .wrap()
         .query_wasm_smart(
-            &s.waterfall().auction,
+            &s.waterfall().liquidator,
             &QueryMsg::Lots {
                 start_after: None,
                 limit: Some(5_000_000),
@@ -118,7 +132,7 @@ fn bad_44_migrate_only_from_this_contract_at_an_older_or_equal_version() {
     let mut s = Suite::levered();
     s.crash_until(0, 0, false);
     s.liquidate(0, 0).unwrap();
-    let (owner, auction) = (s.owner.clone(), s.waterfall().auction.clone());
+    let (owner, auction) = (s.owner.clone(), s.waterfall().liquidator.clone());
     let code = s
         .app
         .wrap()
@@ -142,7 +156,7 @@ fn bad_44_migrate_only_from_this_contract_at_an_older_or_equal_version() {
     ));
     assert!(s.price("BTC").is_ok(), "the oracle still answers");
     // A newer stored version is refused too.
-    use ballast_liquidation_auction::contract::{CONTRACT_NAME, CONTRACT_VERSION};
+    use ballast_liquidator::contract::{CONTRACT_NAME, CONTRACT_VERSION};
     assert!(!ballast_types::version::migrate_allowed(
         CONTRACT_NAME,
         "99.0.0",

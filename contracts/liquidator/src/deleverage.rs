@@ -16,21 +16,26 @@
 use std::collections::BTreeSet;
 
 use cosmwasm_std::{
-    to_json_binary, DepsMut, Empty, Env, Int128, Response, SignedDecimal, Uint128, WasmMsg,
+    from_json, to_json_binary, DepsMut, Empty, Env, Int128, Reply, Response, SignedDecimal, SubMsg,
+    Uint128, WasmMsg,
 };
 
-use ballast_types::auction::LotEventKind;
 use ballast_types::clearinghouse::wire::{ConfigView, MarginView};
 use ballast_types::clearinghouse::{
     AccountResponse, ExecuteMsg as ClearinghouseMsg, FillTerms, LotRef, LotResponse,
     QueryMsg as ClearinghouseQuery,
 };
 use ballast_types::insurance::QueryMsg as InsuranceQuery;
-use ballast_types::liquidation::AccountRef;
+use ballast_types::liquidation::{AccountRef, Filled};
+use ballast_types::liquidator::LotEventKind;
 
 use crate::error::{ContractError, ContractResult};
 use crate::execute::{active, record};
-use crate::state::{ACTIVE, CONFIG, LOTS};
+use crate::state::{ACTIVE, CONFIG, LOTS, PENDING_DELEVERAGE};
+use crate::waterfall::{answer, cover};
+
+/// Reply id of a deleveraging fill.
+pub const DELEVERAGE_REPLY: u64 = 5;
 
 /// Candidates one call may name (each costs two queries of the clearinghouse).
 pub const MAX_CANDIDATES: usize = 10;
@@ -249,7 +254,7 @@ pub fn deleverage(
                 .checked_sub(charged)
                 .map_err(overflow("equity"))?;
             let counterparty = pool[i].account.clone();
-            fills.push(WasmMsg::Execute {
+            let fill = WasmMsg::Execute {
                 contract_addr: ch.clone(),
                 msg: to_json_binary(&ClearinghouseMsg::AuctionFill {
                     lot,
@@ -263,7 +268,9 @@ pub fn deleverage(
                     },
                 })?,
                 funds: vec![],
-            });
+            };
+            // Each fill answers the account's deficit when it closes the lot.
+            fills.push(SubMsg::reply_on_success(fill, DELEVERAGE_REPLY));
             let kind = LotEventKind::Deleveraged {
                 counterparty,
                 market: p.market.clone(),
@@ -286,12 +293,25 @@ pub fn deleverage(
         ACTIVE.remove(deps.storage, lot);
     }
     LOTS.save(deps.storage, lot, &a)?;
+    PENDING_DELEVERAGE.save(deps.storage, &lot)?;
     Ok(Response::new()
-        .add_messages(fills)
+        .add_submessages(fills)
         .add_attribute("action", "deleverage")
         .add_attribute("lot", lot.to_string())
         .add_attribute("deficit", deficit.to_string())
         .add_attribute("insurance_available", available)
         .add_attribute("socialized", socialize.to_string())
         .add_attribute("skipped", skipped.join(",")))
+}
+
+/// A deleveraging fill went through; the one that closed the lot answers the account's
+/// deficit (what the counterparties' premiums did not pay), which goes to the pool.
+pub fn filled(deps: DepsMut, msg: Reply) -> ContractResult<Response> {
+    let lot = PENDING_DELEVERAGE.load(deps.storage)?;
+    let filled: Filled = from_json(answer(msg.result)?)?;
+    if filled.deficit.is_zero() {
+        return Ok(Response::new());
+    }
+    let account = LOTS.load(deps.storage, lot)?.account;
+    cover(deps, account, filled.deficit)
 }

@@ -1,19 +1,21 @@
-//! Starting lots (clearinghouse), bids, redos, the curve (owner).
+//! The Dutch auction of seized lots: bids, redos with the backstop, the curve (owner).
 
 use cosmwasm_std::{
-    from_json, to_json_binary, Addr, Decimal, Deps, DepsMut, Env, Int128, MessageInfo, Reply,
-    Response, SignedDecimal, SubMsg, SubMsgResult, Uint128, WasmMsg,
+    from_json, to_json_binary, Addr, Decimal, Deps, DepsMut, Env, MessageInfo, Reply, Response,
+    SignedDecimal, SubMsg, SubMsgResult, WasmMsg,
 };
 
-use ballast_types::auction::{BackstopMsg, CurveConfig, LotEvent, LotEventKind};
 use ballast_types::clearinghouse::{
     AccountRef, ExecuteMsg as ClearinghouseMsg, FillTerms, LotRef, LotResponse, LotValue,
     QueryMsg as ClearinghouseQuery,
 };
+use ballast_types::liquidation::Filled;
+use ballast_types::liquidator::{BackstopMsg, CurveConfig, LotEvent, LotEventKind};
 
 use crate::curve::{factor, validate};
 use crate::error::{ContractError, ContractResult};
 use crate::state::{Auction, PendingBid, ACTIVE, CONFIG, HISTORY, LOTS, PENDING_BID, PENDING_REDO};
+use crate::waterfall::{answer, cover};
 
 pub fn record(
     deps: &mut DepsMut,
@@ -51,43 +53,6 @@ pub fn value_now(deps: Deps, lot: u64) -> ContractResult<LotValue> {
         .map_err(|e| ContractError::Valuation(e.to_string()))?;
     r.value
         .ok_or_else(|| ContractError::Valuation("no fresh price for the lot".into()))
-}
-
-pub fn start_lot(
-    mut deps: DepsMut,
-    env: Env,
-    info: MessageInfo,
-    lot: u64,
-    value: SignedDecimal,
-    gross: SignedDecimal,
-    debt: Uint128,
-) -> ContractResult<Response> {
-    let config = CONFIG.load(deps.storage)?;
-    if info.sender != config.clearinghouse {
-        return Err(ContractError::NotClearinghouse {});
-    }
-    if LOTS.has(deps.storage, lot) {
-        return Err(ContractError::LotExists { lot });
-    }
-    let mut a = Auction {
-        curve: config.curve,
-        started: env.block.time.seconds(),
-        start_value: value,
-        start_gross: gross,
-        debt,
-        remaining: Decimal::one(),
-        redos: 0,
-        active: true,
-        events: 0,
-    };
-    record(&mut deps, &env, lot, &mut a, LotEventKind::Start)?;
-    LOTS.save(deps.storage, lot, &a)?;
-    ACTIVE.save(deps.storage, lot, &())?;
-    Ok(Response::new()
-        .add_attribute("action", "start_lot")
-        .add_attribute("lot", lot.to_string())
-        .add_attribute("value", value.to_string())
-        .add_attribute("gross", gross.to_string()))
 }
 
 pub fn bid(
@@ -158,30 +123,20 @@ pub fn bid(
         .add_attribute("factor", f.to_string()))
 }
 
-/// Reply id of the clearinghouse's fill of a bid.
+/// Reply id of the clearinghouse's fill of a bid (its answer: the payment and, when the
+/// take closed the lot, the account's deficit).
 pub const BID_REPLY: u64 = 2;
 
 /// The fill went through: the bid enters the lot's history with what the bidder paid (the
-/// clearinghouse's answer; negative: received).
+/// clearinghouse's answer; negative: received), and a deficit the lot's close revealed is
+/// covered.
 pub fn bid_filled(mut deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Response> {
     let pending = PENDING_BID.load(deps.storage)?;
     PENDING_BID.remove(deps.storage);
-    #[allow(deprecated)]
-    let raw = match msg.result {
-        SubMsgResult::Ok(r) => match r.msg_responses.first() {
-            Some(m) => Some(m.value.clone()),
-            None => r.data,
-        },
-        SubMsgResult::Err(e) => return Err(ContractError::Valuation(e)),
-    };
-    let data = raw
-        .and_then(|d| cw_utils::parse_execute_response_data(&d).ok())
-        .and_then(|r| r.data)
-        .ok_or_else(|| ContractError::Valuation("the fill answered no payment".into()))?;
-    let payment: Int128 = from_json(&data)?;
+    let filled: Filled = from_json(answer(msg.result)?)?;
     let mut a = LOTS.load(deps.storage, pending.lot)?;
-    let paid =
-        SignedDecimal::from_atomics(payment, 0).map_err(|_| ContractError::Overflow("payment"))?;
+    let paid = SignedDecimal::from_atomics(filled.payment, 0)
+        .map_err(|_| ContractError::Overflow("payment"))?;
     let kind = LotEventKind::Bid {
         bidder: pending.bidder,
         sub_id: pending.sub_id,
@@ -190,10 +145,15 @@ pub fn bid_filled(mut deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Res
     };
     record(&mut deps, &env, pending.lot, &mut a, kind)?;
     LOTS.save(deps.storage, pending.lot, &a)?;
-    Ok(Response::new()
+    let response = match filled.deficit.is_zero() {
+        true => Response::new(),
+        // The take closed the lot and left the account short: the waterfall goes on.
+        false => cover(deps, a.account, filled.deficit)?,
+    };
+    Ok(response
         .add_attribute("action", "bid_filled")
         .add_attribute("lot", pending.lot.to_string())
-        .add_attribute("payment", payment.to_string()))
+        .add_attribute("payment", filled.payment.to_string()))
 }
 
 /// Reply id of the backstop's answer to a redo.

@@ -1,12 +1,13 @@
-//! Liquidation-auction integration tests on the shared suite (`ballast-testing`): the
-//! curve, partial takes, Black Thursday (no bids until the floor, then a redo), and the
+//! Liquidator integration tests on the shared suite (`ballast-testing`): the waterfall's
+//! start and end (seizure, covers, known deficits), the curve, partial takes, Black Thursday (no bids until the floor, then a redo), and the
 //! bad inputs of RELIABILITY.md 31, 32, 37, 42, 43, 44 (`bad_NN_*`): the error, and that
 //! nothing changed.
 
 mod admin;
 mod bids;
+mod waterfall;
 
-use ballast_liquidation_auction::error::ContractError;
+use ballast_liquidator::error::ContractError;
 use ballast_testing::AnyResult;
 use cosmwasm_std::SignedDecimal;
 use cw_multi_test::AppResponse;

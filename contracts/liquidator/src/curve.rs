@@ -4,7 +4,7 @@
 
 use cosmwasm_std::{Decimal, SignedDecimal};
 
-use ballast_types::auction::{Curve, CurveConfig};
+use ballast_types::liquidator::{Curve, CurveConfig};
 
 use crate::error::{ContractError, ContractResult};
 
