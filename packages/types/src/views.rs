@@ -6,6 +6,8 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::Empty;
 
+// Named only in `#[returns]`, which the schema derive drops when building for wasm.
+#[cfg_attr(target_arch = "wasm32", allow(unused_imports))]
 use crate::clearinghouse::{
     AccountResponse, NamedCollateral, NamedMarket, NamedUnderlying, OrderStatus, Page,
     TotalsResponse,

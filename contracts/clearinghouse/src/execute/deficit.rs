@@ -16,14 +16,11 @@ use crate::execute::liquidate::{charges, liquidation_config};
 use crate::execute::lot::{lot_value, open_lot};
 use crate::ledger;
 use crate::margin::Snapshot;
-use crate::state::{ACCOUNTS, CONFIG, FEES, HOLDINGS, LOSSES, POSITIONS};
+use crate::state::{Config, ACCOUNTS, CONFIG, FEES, HOLDINGS, LOSSES, POSITIONS};
 
-/// The liquidation settings, when `sender` is the liquidator.
-pub fn ensure_liquidator(
-    storage: &dyn Storage,
-    sender: &Addr,
-) -> ContractResult<LiquidationConfig> {
-    let liq = liquidation_config(&CONFIG.load(storage)?)?;
+/// The liquidation settings of `config`, when `sender` is the liquidator.
+pub fn ensure_liquidator(config: &Config, sender: &Addr) -> ContractResult<LiquidationConfig> {
+    let liq = liquidation_config(config)?;
     if sender.as_str() != liq.liquidator {
         return Err(ContractError::NotLiquidator {});
     }
@@ -72,9 +69,9 @@ pub fn settle_deficit(
     owner: String,
     sub_id: u32,
 ) -> ContractResult<Response> {
-    ensure_liquidator(deps.storage, &info.sender)?;
-    let denom = CONFIG.load(deps.storage)?.settlement_denom;
-    let covered = cw_utils::may_pay(&info, &denom)?;
+    let config = CONFIG.load(deps.storage)?;
+    ensure_liquidator(&config, &info.sender)?;
+    let covered = cw_utils::may_pay(&info, &config.settlement_denom)?;
     let owner = deps.api.addr_validate(&owner)?;
     let deficit = unrecorded_deficit(deps.storage, &owner, sub_id)?;
     if deficit.is_zero() {
@@ -119,7 +116,7 @@ pub fn auction_tip(
     keeper: String,
 ) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
-    let liq = ensure_liquidator(deps.storage, &info.sender)?;
+    let liq = ensure_liquidator(&config, &info.sender)?;
     let lot = open_lot(deps.as_ref(), id)?;
     let keeper = deps.api.addr_validate(&keeper)?;
     let s = Snapshot::load(deps.as_ref(), &env, &lot.owner, lot.sub_id, None)?;

@@ -236,8 +236,8 @@ pub fn seize(
     sub_id: u32,
     keeper: String,
 ) -> ContractResult<Response> {
-    let liq = ensure_liquidator(deps.storage, &info.sender)?;
     let config = CONFIG.load(deps.storage)?;
+    let liq = ensure_liquidator(&config, &info.sender)?;
     let owner = deps.api.addr_validate(&owner)?;
     let keeper = deps.api.addr_validate(&keeper)?;
     if let Some(lot) = FROZEN.may_load(deps.storage, (&owner, sub_id))? {

@@ -20,7 +20,7 @@ use crate::execute::liquidate::{abs, add, part_value, Part};
 use crate::execute::trade::{ensure_room_for, next_position};
 use crate::ledger::{self, MarketCash};
 use crate::margin::{decimal, units, Snapshot};
-use crate::state::{Config, Lot, Position, ACCOUNTS, FROZEN, LOSSES, LOTS, POSITIONS};
+use crate::state::{Config, Lot, Position, ACCOUNTS, CONFIG, FROZEN, LOSSES, LOTS, POSITIONS};
 
 /// `size` × `fraction` in whole lots of `lot` (the market's lot size), its magnitude rounded
 /// up (capped at |size|) or down. Orders trade whole lots only, so positions are cut in whole
@@ -135,7 +135,7 @@ pub fn auction_fill(
     fraction: Decimal,
     terms: FillTerms,
 ) -> ContractResult<Response> {
-    ensure_liquidator(deps.storage, &info.sender)?;
+    ensure_liquidator(&CONFIG.load(deps.storage)?, &info.sender)?;
     let mut lot = open_lot(deps.as_ref(), id)?;
     if fraction.is_zero() || fraction > Decimal::one() {
         return Err(ContractError::BadFraction {
