@@ -16,7 +16,7 @@ use crate::execute::liquidate::{charges, liquidation_config};
 use crate::execute::lot::{lot_value, open_lot};
 use crate::ledger;
 use crate::margin::Snapshot;
-use crate::state::{Config, ACCOUNTS, CONFIG, FEES, HOLDINGS, LOSSES, POSITIONS};
+use crate::state::{Config, ACCOUNTS, CONFIG, FEES, FROZEN, HOLDINGS, LOSSES, POSITIONS};
 
 /// The liquidation settings of `config`, when `sender` is the liquidator.
 pub fn ensure_liquidator(config: &Config, sender: &Addr) -> ContractResult<LiquidationConfig> {
@@ -28,9 +28,10 @@ pub fn ensure_liquidator(config: &Config, sender: &Addr) -> ContractResult<Liqui
 }
 
 /// The part of an account's negative balance not yet sent down the waterfall, when it holds
-/// nothing else (no position, no collateral); zero otherwise. Every path that can leave
-/// such a balance — an emptied lot, expiry or funding after a liquidation, fees — reaches
-/// the liquidator's cover through `Filled::deficit` or `Seize`.
+/// nothing else (no position, no collateral) and has no open lot; zero otherwise (a frozen
+/// account's deficit goes down when its lot closes, even if expiry emptied the lot first).
+/// Every path that can leave such a balance — an emptied lot, expiry or funding after a
+/// liquidation, fees — reaches the liquidator's cover through `Filled::deficit` or `Seize`.
 pub fn unrecorded_deficit(
     storage: &dyn Storage,
     owner: &Addr,
@@ -39,6 +40,9 @@ pub fn unrecorded_deficit(
     let Some(account) = ACCOUNTS.may_load(storage, (owner, sub_id))? else {
         return Ok(Uint128::zero());
     };
+    if FROZEN.has(storage, (owner, sub_id)) {
+        return Ok(Uint128::zero());
+    }
     let no_positions = POSITIONS
         .prefix((owner, sub_id))
         .keys(storage, None, None, Order::Ascending)

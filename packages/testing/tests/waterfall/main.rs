@@ -320,3 +320,31 @@ fn regression_the_band_is_judged_on_the_price_filled() {
         w.step(&a).unwrap();
     }
 }
+
+/// Found by the random sequences: a liquidated short future expires while its lot is open,
+/// leaving the frozen account empty and short. The crank must not name it for `Liquidate`
+/// (which refuses a frozen account): its deficit goes down when the lot closes.
+#[test]
+fn regression_an_expired_lot_keeps_its_deficit_for_the_lots_close() {
+    use Action::*;
+    let mut w = World::new();
+    for a in [
+        Trade {
+            long: 0,
+            lots: 18631,
+            atom: false,
+            future: true,
+            off: 1,
+        },
+        Move { btc: -16, atom: 0 },
+        Liquidate { t: 0 },
+        Wait { minutes: 16 },
+        Wait { minutes: 104 },
+        Crank,
+        Deposit { t: 0, usdc: 1 },
+        Deposit { t: 0, usdc: 1 },
+        Bid { fraction: 4 },
+    ] {
+        w.step(&a).unwrap();
+    }
+}
