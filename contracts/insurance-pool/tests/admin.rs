@@ -3,7 +3,7 @@ use ballast_types::insurance::{ConfigResponse, ExecuteMsg, MigrateMsg, QueryMsg,
 use cosmwasm_std::Decimal;
 use cw_multi_test::Executor;
 
-use crate::common::{contract_err, dec, Suite};
+use ballast_testing::pool::{contract_err, dec, Suite};
 
 fn update(
     clearinghouse: Option<String>,

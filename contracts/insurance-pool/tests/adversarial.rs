@@ -13,8 +13,8 @@ use cosmwasm_std::{
 use cw20::{Cw20Coin, Cw20ExecuteMsg, Cw20ReceiveMsg};
 use cw_multi_test::Executor;
 
-use crate::common::{contract_err, dec, Suite, COOLDOWN, FUNDS};
 use crate::deficit::{known, Standin};
+use ballast_testing::pool::{contract_err, dec, Suite, COOLDOWN, FUNDS};
 
 /// Requests all of `user`'s shares of `tranche`, waits out the cool-down and withdraws:
 /// what was paid.
@@ -281,7 +281,7 @@ fn bad_42_reply_or_receive_from_outsider() {
         liquidator: None,
         share_code_id: 1,
         cooldown_secs: COOLDOWN,
-        withdraw_window_secs: crate::common::WINDOW,
+        withdraw_window_secs: ballast_testing::pool::WINDOW,
         junior_tilt: dec("0.5"),
     };
     let r = instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();

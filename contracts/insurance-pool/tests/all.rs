@@ -1,11 +1,10 @@
-//! Insurance pool integration tests on a local cw-multi-test suite (`common`). Tests named
+//! Insurance pool integration tests on the pool's suite in `ballast-testing` (`pool`). Tests named
 //! `bad_NN_*` / `inv_*` check the entry of ../shared/RELIABILITY.md they are named after;
 //! every test ends with the conservation check (`Suite::assert_conserved`).
 
 mod admin;
 mod adversarial;
 mod backstop;
-mod common;
 mod cover;
 mod deficit;
 mod deposit;

@@ -18,7 +18,7 @@ use cw_multi_test::{ContractWrapper, Executor};
 use cw_storage_plus::Item;
 use serde::{Deserialize, Serialize};
 
-use crate::common::{contract_err, Suite, USDC};
+use ballast_testing::pool::{contract_err, Suite, USDC};
 
 /// The stand-in's account equity; `None` answers the margin query with an error (a stale
 /// price).
@@ -234,7 +234,7 @@ fn the_senior_tranche_lends_what_the_junior_tranche_cannot_pay_in_coin() {
     let shares = b.s.shares("carol", Tranche::Junior).u128();
     assert_eq!(shares, 150 * 1_001);
     let id = b.s.request("carol", Tranche::Junior, shares).unwrap();
-    b.s.advance(crate::common::COOLDOWN);
+    b.s.advance(ballast_testing::pool::COOLDOWN);
     assert!(matches!(
         contract_err(b.s.withdraw("carol", id)),
         ContractError::Illiquid {

@@ -2,7 +2,7 @@ use ballast_insurance_pool::error::ContractError;
 use ballast_types::insurance::{CoverResponse, Tranche};
 use cosmwasm_std::Uint128;
 
-use crate::common::{contract_err, dec, Suite};
+use ballast_testing::pool::{contract_err, dec, Suite};
 
 fn answer(covered: u128, uncovered: u128, junior: u128, senior: u128) -> CoverResponse {
     CoverResponse {

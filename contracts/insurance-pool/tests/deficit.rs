@@ -13,7 +13,7 @@ use cw_multi_test::{AppResponse, ContractWrapper, Executor};
 use cw_storage_plus::Item;
 use serde::{Deserialize, Serialize};
 
-use crate::common::{Suite, COOLDOWN};
+use ballast_testing::pool::{Suite, COOLDOWN};
 
 const DEFICITS: Item<KnownDeficits> = Item::new("deficits");
 

@@ -4,7 +4,7 @@ use ballast_types::insurance::{ConfigResponse, ExecuteMsg, InstantiateMsg, Query
 use cosmwasm_std::testing::{message_info, mock_dependencies, mock_env};
 use cosmwasm_std::{coin, coins, Decimal, Uint128};
 
-use crate::common::{contract_err, Suite, COOLDOWN, USDC};
+use ballast_testing::pool::{contract_err, Suite, COOLDOWN, USDC};
 
 #[test]
 fn instantiate_creates_two_share_tokens_minted_by_the_pool() {
@@ -43,8 +43,8 @@ fn instantiate_creates_two_share_tokens_minted_by_the_pool() {
             liquidator: Some(s.liquidator.to_string()),
             share_code_id: s.token_code,
             cooldown_secs: COOLDOWN,
-            withdraw_window_secs: crate::common::WINDOW,
-            junior_tilt: crate::common::dec("0.5"),
+            withdraw_window_secs: ballast_testing::pool::WINDOW,
+            junior_tilt: ballast_testing::pool::dec("0.5"),
         }
     );
     s.assert_conserved();
@@ -65,7 +65,10 @@ fn deposits_mint_at_one_to_one_then_at_the_share_price() {
         (Uint128::new(1_150), Uint128::new(1_000))
     );
     // (1,150 + 1) / (1,000 + 1): the price a share is minted and redeemed at.
-    assert_eq!(j.share_price, crate::common::dec("1.149850149850149850"));
+    assert_eq!(
+        j.share_price,
+        ballast_testing::pool::dec("1.149850149850149850")
+    );
     // 500 × (1000 + 1) / (1150 + 1) = 434.8… → 434 (rounded down; 434.78… at the exact
     // price, so the virtual share costs bob nothing here).
     s.deposit("bob", Tranche::Junior, 500).unwrap();
@@ -121,7 +124,7 @@ fn zero_deposit_and_wrong_denom_are_refused() {
         liquidator: None,
         share_code_id: 1,
         cooldown_secs: COOLDOWN,
-        withdraw_window_secs: crate::common::WINDOW,
+        withdraw_window_secs: ballast_testing::pool::WINDOW,
         junior_tilt: Decimal::zero(),
     };
     instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), init).unwrap();

@@ -6,7 +6,7 @@ use ballast_insurance_pool::math::assets_for_shares;
 use ballast_types::insurance::{ExecuteMsg, Tranche};
 use cosmwasm_std::Uint128;
 
-use crate::common::{Suite, COOLDOWN};
+use ballast_testing::pool::{Suite, COOLDOWN};
 
 const HOLDERS: [&str; 3] = ["alice", "bob", "carol"];
 

@@ -2,7 +2,7 @@ use ballast_insurance_pool::error::ContractError;
 use ballast_types::insurance::{ExecuteMsg, Tranche};
 use cosmwasm_std::{coins, Uint128};
 
-use crate::common::{contract_err, dec, Suite, USDC};
+use ballast_testing::pool::{contract_err, dec, Suite, USDC};
 
 fn assets(s: &Suite) -> (u128, u128) {
     (

@@ -2,7 +2,7 @@ use ballast_insurance_pool::error::ContractError;
 use ballast_types::insurance::{ExecuteMsg, QueryMsg, Tranche, WithdrawalResponse};
 use cosmwasm_std::Uint128;
 
-use crate::common::{contract_err, Suite, COOLDOWN, GENESIS, WINDOW};
+use ballast_testing::pool::{contract_err, Suite, COOLDOWN, GENESIS, WINDOW};
 
 #[test]
 fn request_locks_shares_and_withdraw_pays_after_the_cooldown() {

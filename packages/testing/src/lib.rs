@@ -13,6 +13,7 @@ use cw_multi_test::{App, AppBuilder, AppResponse, ContractWrapper, Executor};
 
 mod clearinghouse;
 mod liquidation;
+pub mod pool;
 mod signing;
 pub use clearinghouse::{
     collateral_config, funding_config, perp_config, risk_config, underlying_config, Deployment,

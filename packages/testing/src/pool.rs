@@ -1,6 +1,7 @@
-//! A small local suite: cw20-base, the pool with its two share tokens, funded users, and
-//! one-line helpers. (The pool has no dependency on the other contracts, so it does not use
-//! the workspace's shared multi-contract suite.)
+//! The insurance pool on its own: cw20-base, the pool with its two share tokens, funded
+//! users named by string, and one-line helpers. The pool's tests start here (it needs no
+//! other contract; stand-ins play the clearinghouse and the liquidator where a test needs
+//! them); the whole deployment is [`crate::Suite::with_liquidation`].
 
 use ballast_insurance_pool::error::ContractError;
 use ballast_types::insurance::{
@@ -15,8 +16,7 @@ use cw_multi_test::{App, AppBuilder, AppResponse, ContractWrapper, Executor};
 
 /// Settlement denom of the suite.
 pub const USDC: &str = "uusdc";
-/// Block time of a fresh suite.
-pub const GENESIS: u64 = 1_700_000_000;
+pub use crate::{dec, GENESIS};
 /// Cool-down of the suite's pool.
 pub const COOLDOWN: u64 = 7 * 86_400;
 /// Seconds after the cool-down a request can be paid out.
@@ -32,10 +32,6 @@ pub const USERS: [&str; 6] = [
     "clearinghouse",
     "liquidator",
 ];
-
-pub fn dec(s: &str) -> Decimal {
-    s.parse().expect("decimal literal")
-}
 
 /// The contract error inside a failed execution.
 pub fn contract_err<T: std::fmt::Debug>(r: AnyResult<T>) -> ContractError {
@@ -66,6 +62,12 @@ pub struct Snapshot {
     /// Per user: USDC balance, junior and senior share balances.
     pub users: Vec<(Uint128, Uint128, Uint128)>,
     pub pending: Vec<WithdrawalResponse>,
+}
+
+impl Default for Suite {
+    fn default() -> Self {
+        Suite::new()
+    }
 }
 
 impl Suite {
