@@ -42,6 +42,14 @@ pub fn has_action(r: &AppResponse, action: &str) -> bool {
         .any(|a| a.key == "action" && a.value == action)
 }
 
+/// Moves `app` on by `secs` seconds and one block.
+pub fn advance(app: &mut App, secs: u64) {
+    app.update_block(|b| {
+        b.time = b.time.plus_seconds(secs);
+        b.height += 1;
+    });
+}
+
 /// Block time of a fresh suite (2023-11-14T22:13:20Z).
 pub const GENESIS: u64 = 1_700_000_000;
 /// Feeders every suite starts with.
@@ -166,10 +174,7 @@ impl Suite {
 
     /// Moves the chain on by `secs` seconds and one block.
     pub fn advance(&mut self, secs: u64) {
-        self.app.update_block(|b| {
-            b.time = b.time.plus_seconds(secs);
-            b.height += 1;
-        });
+        advance(&mut self.app, secs);
     }
 
     pub fn set_asset(&mut self, asset: &str, config: AssetConfig) -> AnyResult<AppResponse> {

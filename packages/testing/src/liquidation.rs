@@ -79,20 +79,7 @@ impl Suite {
                 Some(owner.to_string()),
             )
             .expect("instantiate auction");
-        let share_code = s.app.store_code(Box::new(ContractWrapper::new(
-            cw20_base::contract::execute,
-            cw20_base::contract::instantiate,
-            cw20_base::contract::query,
-        )));
-        let pool_code = s.app.store_code(Box::new(
-            ContractWrapper::new(
-                ballast_insurance_pool::contract::execute,
-                ballast_insurance_pool::contract::instantiate,
-                ballast_insurance_pool::contract::query,
-            )
-            .with_reply(ballast_insurance_pool::contract::reply)
-            .with_migrate(ballast_insurance_pool::contract::migrate),
-        ));
+        let (share_code, pool_code) = crate::pool::store_codes(&mut s.app);
         let insurance = s
             .app
             .instantiate_contract(

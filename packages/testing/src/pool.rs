@@ -33,6 +33,25 @@ pub const USERS: [&str; 6] = [
     "liquidator",
 ];
 
+/// Stores cw20-base (the share tokens) and the pool: their code ids.
+pub fn store_codes(app: &mut App) -> (u64, u64) {
+    let token = app.store_code(Box::new(ContractWrapper::new(
+        cw20_base::contract::execute,
+        cw20_base::contract::instantiate,
+        cw20_base::contract::query,
+    )));
+    let pool = app.store_code(Box::new(
+        ContractWrapper::new(
+            ballast_insurance_pool::contract::execute,
+            ballast_insurance_pool::contract::instantiate,
+            ballast_insurance_pool::contract::query,
+        )
+        .with_reply(ballast_insurance_pool::contract::reply)
+        .with_migrate(ballast_insurance_pool::contract::migrate),
+    ));
+    (token, pool)
+}
+
 /// The contract error inside a failed execution.
 pub fn contract_err<T: std::fmt::Debug>(r: AnyResult<T>) -> ContractError {
     let e = r.expect_err("the call should fail");
@@ -91,20 +110,7 @@ impl Suite {
         let owner = app.api().addr_make("owner");
         let clearinghouse = app.api().addr_make("clearinghouse");
         let liquidator = app.api().addr_make("liquidator");
-        let token_code = app.store_code(Box::new(ContractWrapper::new(
-            cw20_base::contract::execute,
-            cw20_base::contract::instantiate,
-            cw20_base::contract::query,
-        )));
-        let pool_code = app.store_code(Box::new(
-            ContractWrapper::new(
-                ballast_insurance_pool::contract::execute,
-                ballast_insurance_pool::contract::instantiate,
-                ballast_insurance_pool::contract::query,
-            )
-            .with_reply(ballast_insurance_pool::contract::reply)
-            .with_migrate(ballast_insurance_pool::contract::migrate),
-        ));
+        let (token_code, pool_code) = store_codes(&mut app);
         let msg = InstantiateMsg {
             owner: owner.to_string(),
             settlement_denom: USDC.into(),
@@ -146,10 +152,7 @@ impl Suite {
     }
 
     pub fn advance(&mut self, secs: u64) {
-        self.app.update_block(|b| {
-            b.time = b.time.plus_seconds(secs);
-            b.height += 1;
-        });
+        crate::advance(&mut self.app, secs);
     }
 
     pub fn exec(
