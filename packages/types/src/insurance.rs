@@ -119,8 +119,11 @@ pub enum ExecuteMsg {
     /// `auction`: the liquidation auction whose floor bids the pool answers; `None` stops
     /// bidding (the account stays, still counted). `sub_id` cannot change once set.
     SetBackstop {
+        /// The liquidator whose floor bids the pool answers (`None`: stop bidding).
         auction: Option<String>,
+        /// The pool's clearinghouse sub-account (fixed once set).
         sub_id: u32,
+        /// The operator's key that may sign orders for the account (`None`: none).
         agent: Option<String>,
     },
     /// Owner: move `amount` of the junior tranche's liquid assets into the backstop account

@@ -2,9 +2,9 @@
 //! the clearinghouse's liquidation primitives.
 //!
 //! A lot is the part of an account taken by `Seize` (sent by the liquidator's `Liquidate`):
-//! positions (signed sizes) and collateral. It stays in the liquidated account, frozen, until bidders take it; each take
-//! moves a fraction of what remains to the bidder's account against a payment between the
-//! two accounts' settlement balances.
+//! positions (signed sizes) and collateral. It stays in the liquidated account, frozen,
+//! until bidders take it; each take moves a fraction of what remains to the bidder's
+//! account against a payment between the two accounts' settlement balances.
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Decimal, SignedDecimal, Uint128};
@@ -12,12 +12,15 @@ use cosmwasm_std::{Decimal, SignedDecimal, Uint128};
 /// An account of the clearinghouse.
 #[cw_serde]
 pub struct AccountRef {
+    /// Owner address.
     pub owner: String,
+    /// Sub-account number.
     pub sub_id: u32,
 }
 
 #[cw_serde]
 pub struct LotPosition {
+    /// The market id.
     pub market: String,
     /// Signed size still in the lot, units of the underlying.
     pub size: SignedDecimal,
@@ -25,6 +28,7 @@ pub struct LotPosition {
 
 #[cw_serde]
 pub struct LotCollateral {
+    /// The collateral id.
     pub collateral: String,
     /// Amount still in the lot, base units.
     pub amount: Uint128,
@@ -77,9 +81,14 @@ pub enum Seized {
     /// A lot was taken and the account frozen: the lot's id, its value and gross value at
     /// the marks it was chosen at, and what the account owed after the penalty.
     Lot {
+        /// The lot's id (clearinghouse).
         lot: u64,
+        /// Σ item values at the marks the lot was chosen at, settlement base units.
         value: SignedDecimal,
+        /// Σ |item values|, settlement base units.
         gross: SignedDecimal,
+        /// What the account owed after the penalty (0 when its balance stayed positive),
+        /// settlement base units.
         debt: Uint128,
     },
     /// The account holds nothing and its negative balance has `deficit` (settlement base
@@ -102,9 +111,11 @@ pub struct Filled {
 #[cw_serde]
 #[derive(Default)]
 pub struct LossesResponse {
+    /// Lots seized.
     pub liquidations: u64,
     /// Penalties charged (keeper tips included), settlement base units.
     pub penalties: Uint128,
+    /// Keeper tips paid (on seizure and on redo), settlement base units.
     pub keeper_tips: Uint128,
     /// Deficits the insurance pool paid.
     pub covered_by_insurance: Uint128,

@@ -33,13 +33,17 @@ pub struct CurveConfig {
     pub cusp: Decimal,
     /// Seconds until the lot must be restarted (`Redo`), > 0.
     pub tail_secs: u64,
+    /// How f falls between `buf` and `cusp`.
     pub curve: Curve,
 }
 
 #[cw_serde]
 pub struct InstantiateMsg {
+    /// Owner: sets the curve and the backstop (cw-ownable, two-step transfer).
     pub owner: String,
+    /// The clearinghouse whose lots are auctioned and whose primitives are called.
     pub clearinghouse: String,
+    /// The curve of lots started from now on (validated as in `SetCurve`).
     pub curve: CurveConfig,
 }
 
@@ -56,9 +60,14 @@ pub enum ExecuteMsg {
     /// account `sub_id`, if the current price of the whole remainder is at most `max_price`
     /// (settlement base units). The account must pass initial margin afterwards.
     Bid {
+        /// The lot (the clearinghouse's id).
         lot: u64,
+        /// The sender's clearinghouse sub-account that receives what moves and pays for it.
         sub_id: u32,
+        /// Share of what remains of the lot, in (0, 1]; 1 takes (and closes) the whole lot.
         fraction: Decimal,
+        /// Most the bidder will pay for the whole remainder now, settlement base units
+        /// (negative: the least it must receive).
         max_price: SignedDecimal,
     },
     /// Anyone, once a lot is past its tail or its factor is below the cusp. With a backstop
@@ -67,6 +76,7 @@ pub enum ExecuteMsg {
     /// account, initial margin, a collateral lot), or without a backstop, the lot restarts
     /// from a fresh mark and the caller gets the clearinghouse's redo tip.
     Redo {
+        /// The lot to restart.
         lot: u64,
     },
     /// Anyone: auto-deleveraging, the last step of the loss waterfall. Allowed when the
@@ -79,17 +89,21 @@ pub enum ExecuteMsg {
     /// (shared over the lot's positions by value) — the bankruptcy price. At most 10
     /// candidates; those that do not qualify are skipped.
     Deleverage {
+        /// The lot, which must be the whole of its bankrupt account.
         lot: u64,
+        /// Accounts holding opposite positions in the lot's markets (1 to 10).
         candidates: Vec<AccountRef>,
     },
     /// Owner: the curve for lots started from now on.
     SetCurve {
+        /// The new curve.
         curve: CurveConfig,
     },
     /// Owner: the backstop bidder (the insurance pool: it must answer `Backstop { lot }` by
     /// bidding), or `None` for none. Only the backstop may bid once a run is over, and only
     /// at the floor.
     SetBackstop {
+        /// The backstop's address, or `None` for none.
         backstop: Option<String>,
     },
     UpdateOwnership(cw_ownable::Action),
@@ -111,14 +125,19 @@ pub enum QueryMsg {
     /// Active lots in id order with their prices now (limit ≤ 30).
     #[returns(Vec<LotStatus>)]
     Lots {
+        /// Last lot id of the previous page.
         start_after: Option<u64>,
+        /// Page size (default 10, at most 30).
         limit: Option<u32>,
     },
     /// What happened to a lot: start, bids, redos (limit ≤ 30).
     #[returns(Vec<LotEvent>)]
     History {
+        /// The lot.
         lot: u64,
+        /// Last event sequence number of the previous page.
         start_after: Option<u32>,
+        /// Page size (default 10, at most 30).
         limit: Option<u32>,
     },
     /// What the active lots' accounts are short at the mark now, summed over the oldest
@@ -147,7 +166,9 @@ pub struct KnownDeficits {
 
 #[cw_serde]
 pub struct ConfigResponse {
+    /// The clearinghouse whose lots are auctioned.
     pub clearinghouse: String,
+    /// The curve of new lots.
     pub curve: CurveConfig,
     /// The backstop bidder asked at the floor before a redo, if any.
     pub backstop: Option<String>,
@@ -162,6 +183,7 @@ pub enum BackstopMsg {
 
 #[cw_serde]
 pub struct LotStatus {
+    /// The lot (the clearinghouse's id).
     pub lot: u64,
     /// The liquidated account.
     pub account: AccountRef,
@@ -169,7 +191,9 @@ pub struct LotStatus {
     pub started: u64,
     /// Mark value and gross value at that start, settlement base units.
     pub start_value: SignedDecimal,
+    /// Gross value at that start (Σ |item values|), settlement base units.
     pub start_gross: SignedDecimal,
+    /// What the account owed after the penalty when the lot was seized, settlement base units.
     pub debt: Uint128,
     /// Share of the original lot still unsold.
     pub remaining: Decimal,
@@ -180,7 +204,9 @@ pub struct LotStatus {
     pub price: Option<SignedDecimal>,
     /// True when only `Redo` can move it on (past tail or under the cusp).
     pub needs_redo: bool,
+    /// Restarts so far.
     pub redos: u32,
+    /// False once the lot is sold or emptied.
     pub active: bool,
 }
 
@@ -188,17 +214,24 @@ pub struct LotStatus {
 pub enum LotEventKind {
     Start,
     Bid {
+        /// The bidder's address.
         bidder: String,
+        /// The bidder's sub-account that received the take.
         sub_id: u32,
+        /// Share of what remained that was bid for.
         fraction: Decimal,
+        /// What the bidder paid (negative: received), settlement base units.
         paid: SignedDecimal,
     },
     Redo {
+        /// Who restarted the lot (and received the redo tip).
         keeper: String,
     },
     /// Part of a lot position closed against an opposite position by auto-deleveraging.
     Deleveraged {
+        /// The account whose opposite position absorbed the take.
         counterparty: AccountRef,
+        /// The market of the position.
         market: String,
         /// Signed size moved (the lot's side).
         size: SignedDecimal,
@@ -209,8 +242,11 @@ pub enum LotEventKind {
 
 #[cw_serde]
 pub struct LotEvent {
+    /// Position in the lot's history, from 0.
     pub seq: u32,
+    /// Block time, seconds.
     pub time: u64,
+    /// What happened.
     pub kind: LotEventKind,
 }
 
@@ -226,9 +262,13 @@ pub mod wire {
     #[serde(rename_all = "snake_case")]
     pub enum AuctionMsg {
         Bid {
+            /// As in `ExecuteMsg::Bid`.
             lot: u64,
+            /// As in `ExecuteMsg::Bid`.
             sub_id: u32,
+            /// As in `ExecuteMsg::Bid`.
             fraction: Decimal,
+            /// As in `ExecuteMsg::Bid`.
             max_price: SignedDecimal,
         },
     }

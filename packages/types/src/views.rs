@@ -51,6 +51,7 @@ pub enum QueryMsg {
         owner: String,
         /// List sub-ids above this one.
         start_after: Option<u32>,
+        /// Page size (default 10, at most 30).
         limit: Option<u32>,
     },
     /// How much of an order has been filled, and whether it is cancelled.
@@ -63,5 +64,6 @@ pub enum QueryMsg {
 
 #[cw_serde]
 pub struct ConfigResponse {
+    /// The clearinghouse whose storage is read.
     pub clearinghouse: String,
 }
