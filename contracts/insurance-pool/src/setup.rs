@@ -98,20 +98,11 @@ pub fn instantiate(deps: DepsMut, env: Env, msg: InstantiateMsg) -> ContractResu
     let owner = deps.api.addr_validate(&msg.owner)?;
     cw_ownable::initialize_owner(deps.storage, deps.api, Some(owner.as_str()))?;
     validate_denom(&msg.settlement_denom)?;
-    let clearinghouse_addr = msg
-        .clearinghouse
-        .as_deref()
-        .map(|c| deps.api.addr_validate(c))
-        .transpose()?;
-    let liquidator = msg
-        .liquidator
-        .as_deref()
-        .map(|c| deps.api.addr_validate(c))
-        .transpose()?;
+    let validate = |a: Option<String>| a.map(|a| deps.api.addr_validate(&a)).transpose();
     let config = Config {
         settlement_denom: msg.settlement_denom,
-        clearinghouse_addr,
-        liquidator,
+        clearinghouse_addr: validate(msg.clearinghouse)?,
+        liquidator: validate(msg.liquidator)?,
         share_code_id: msg.share_code_id,
         cooldown_secs: validate_cooldown(msg.cooldown_secs)?,
         withdraw_window_secs: validate_window(msg.withdraw_window_secs)?,

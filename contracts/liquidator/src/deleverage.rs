@@ -16,23 +16,23 @@
 use std::collections::BTreeSet;
 
 use cosmwasm_std::{
-    from_json, to_json_binary, DepsMut, Empty, Env, Int128, Reply, Response, SignedDecimal, SubMsg,
+    from_json, to_json_binary, DepsMut, Env, Int128, Reply, Response, SignedDecimal, SubMsg,
     Uint128, WasmMsg,
 };
 
-use ballast_types::clearinghouse::wire::{ConfigView, MarginView};
+use ballast_types::clearinghouse::wire::MarginView;
 use ballast_types::clearinghouse::{
     AccountResponse, ExecuteMsg as ClearinghouseMsg, FillTerms, LotRef, LotResponse,
     QueryMsg as ClearinghouseQuery,
 };
-use ballast_types::insurance::QueryMsg as InsuranceQuery;
+use ballast_types::insurance::wire::PoolQuery;
 use ballast_types::liquidation::{AccountRef, Filled};
 use ballast_types::liquidator::LotEventKind;
 
 use crate::error::{ContractError, ContractResult};
 use crate::execute::{active, record};
 use crate::state::{ACTIVE, CONFIG, LOTS, PENDING_DELEVERAGE};
-use crate::waterfall::{answer, cover};
+use crate::waterfall::{answer, cover, settings};
 
 /// Reply id of a deleveraging fill.
 pub const DELEVERAGE_REPLY: u64 = 5;
@@ -127,12 +127,8 @@ pub fn deleverage(
         });
     }
     let deficit = abs(equity)?;
-    let c: ConfigView = querier.query_wasm_smart(&ch, &ClearinghouseQuery::Config(Empty {}))?;
-    let insurance = c
-        .liquidation
-        .ok_or_else(|| ContractError::Valuation("liquidation is not configured".into()))?
-        .insurance;
-    let available: Uint128 = querier.query_wasm_smart(&insurance, &InsuranceQuery::Assets {})?;
+    let (_, insurance) = settings(deps.as_ref())?;
+    let available: Uint128 = querier.query_wasm_smart(&insurance, &PoolQuery::Assets {})?;
     let available_units =
         units(Int128::try_from(available).map_err(|_| ContractError::Overflow("pool"))?)?;
     let socialize = deficit

@@ -112,7 +112,7 @@ pub fn seized(mut deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Respons
 
 /// The clearinghouse's settings: its settlement denom, and the insurance pool of its
 /// liquidation settings (one source for both contracts).
-fn settings(deps: Deps) -> ContractResult<(String, String)> {
+pub fn settings(deps: Deps) -> ContractResult<(String, String)> {
     let ch = CONFIG.load(deps.storage)?.clearinghouse;
     let c: ConfigView = deps
         .querier

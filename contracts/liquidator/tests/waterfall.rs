@@ -24,6 +24,19 @@ fn known(s: &Suite) -> KnownDeficits {
         .unwrap()
 }
 
+/// The owner names `liquidator` as the only address the pool pays covers to.
+fn point_pool_at(s: &mut Suite, liquidator: String) {
+    let (owner, pool) = (s.owner.clone(), s.waterfall().insurance.clone());
+    let msg = PoolMsg::UpdateConfig {
+        clearinghouse: None,
+        liquidator: Some(liquidator),
+        cooldown_secs: None,
+        withdraw_window_secs: None,
+        junior_tilt: None,
+    };
+    s.app.execute_contract(owner, pool, &msg, &[]).unwrap();
+}
+
 /// Alice's account is below zero at the mark and liquidated (lot 1); the pool holds
 /// `junior` in its junior tranche. Returns the suite and the BTC price.
 fn underwater(junior: u128) -> (Suite, u64) {
@@ -119,20 +132,7 @@ fn the_last_bid_sends_the_deficit_to_the_pool_and_the_rest_to_bad_debt() {
 #[test]
 fn a_failing_pool_leaves_the_deficit_for_a_retry() {
     let (mut s, btc) = underwater(100_000_000);
-    let (owner, pool) = (s.owner.clone(), s.waterfall().insurance.clone());
     let stranger = s.traders[BOB].to_string();
-    let point_pool_at = |s: &mut Suite, liquidator: String| {
-        let msg = PoolMsg::UpdateConfig {
-            clearinghouse: None,
-            liquidator: Some(liquidator),
-            cooldown_secs: None,
-            withdraw_window_secs: None,
-            junior_tilt: None,
-        };
-        s.app
-            .execute_contract(owner.clone(), pool.clone(), &msg, &[])
-            .unwrap();
-    };
     // The pool now refuses the liquidator's covers.
     point_pool_at(&mut s, stranger);
     s.refeed_btc(btc, 720);
@@ -202,15 +202,8 @@ fn the_clearinghouse_bounds_what_the_liquidator_settles() {
     s2.liquidate(ALICE, 0).unwrap();
     s2.refeed_btc(btc2, 720);
     // The pool refuses covers, so the deficit stays unrecorded.
-    let (owner, pool) = (s2.owner.clone(), s2.waterfall().insurance.clone());
-    let msg = PoolMsg::UpdateConfig {
-        clearinghouse: None,
-        liquidator: Some(s2.traders[BOB].to_string()),
-        cooldown_secs: None,
-        withdraw_window_secs: None,
-        junior_tilt: None,
-    };
-    s2.app.execute_contract(owner, pool, &msg, &[]).unwrap();
+    let stranger = s2.traders[BOB].to_string();
+    point_pool_at(&mut s2, stranger);
     s2.insure(BOB, Tranche::Junior, 1_000_000).unwrap();
     s2.bid(CAROL, 0, 1, "1", any_price()).unwrap();
     let deficit = s2

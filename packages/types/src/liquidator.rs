@@ -147,7 +147,7 @@ pub enum QueryMsg {
 }
 
 /// Active lots counted by `KnownDeficits` at most (one page).
-pub const MAX_DEFICIT_LOTS: u32 = 30;
+pub const MAX_DEFICIT_LOTS: u32 = crate::pagination::MAX_LIMIT;
 
 /// The deficits of the active lots: each lot's account at max(0, −equity) at fresh prices
 /// (equity rounded down, so the deficit rounds up), or at its debt when it cannot be valued.

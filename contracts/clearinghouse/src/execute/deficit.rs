@@ -37,12 +37,12 @@ pub fn unrecorded_deficit(
     owner: &Addr,
     sub_id: u32,
 ) -> ContractResult<Uint128> {
-    let Some(account) = ACCOUNTS.may_load(storage, (owner, sub_id))? else {
-        return Ok(Uint128::zero());
-    };
     if FROZEN.has(storage, (owner, sub_id)) {
         return Ok(Uint128::zero());
     }
+    let Some(account) = ACCOUNTS.may_load(storage, (owner, sub_id))? else {
+        return Ok(Uint128::zero());
+    };
     let no_positions = POSITIONS
         .prefix((owner, sub_id))
         .keys(storage, None, None, Order::Ascending)
