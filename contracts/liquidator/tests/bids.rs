@@ -260,7 +260,7 @@ fn a_backstop_that_does_not_take_the_lot_leaves_it_to_the_redo() {
 /// Issue 10 item 13: no auction message takes a payment (bids pay through the
 /// clearinghouse's ledger); coins attached to one are refused, not kept off the books.
 #[test]
-fn adv_13_auction_refuses_attached_funds() {
+fn adv_13_liquidator_refuses_attached_funds() {
     use ballast_types::liquidator::ExecuteMsg;
     use cw_multi_test::Executor;
     let (mut s, _) = lot_open();
@@ -275,6 +275,10 @@ fn adv_13_auction_refuses_attached_funds() {
             max_price: any_price(),
         },
         ExecuteMsg::Redo { lot: 1 },
+        ExecuteMsg::Liquidate(ballast_types::liquidation::AccountRef {
+            owner: s.traders[BOB].to_string(),
+            sub_id: 0,
+        }),
     ] {
         let paid = [cosmwasm_std::coin(1_000, ballast_testing::SETTLEMENT)];
         let r = s
